@@ -1,0 +1,2 @@
+//! Signing benchmark (signer helper).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Lower-case hex encoding without allocation (signer helper).

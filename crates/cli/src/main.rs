@@ -1,0 +1,2 @@
+//! The `hwcloud` command-line tool.
+fn main() {}

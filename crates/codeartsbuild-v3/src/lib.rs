@@ -1,0 +1,1 @@
+//! Huawei Cloud CodeArts Build v3 client.

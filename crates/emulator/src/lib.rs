@@ -1,0 +1,1 @@
+//! A local Huawei Cloud for tests, demos and CI.

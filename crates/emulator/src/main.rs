@@ -1,0 +1,2 @@
+//! The `hwcloud-emulator` binary.
+fn main() {}

@@ -1,0 +1,1 @@
+//! The Huawei Cloud SDK for Rust.

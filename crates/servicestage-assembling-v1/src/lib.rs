@@ -1,0 +1,1 @@
+//! Huawei Cloud ServiceStage assembling v1 client.

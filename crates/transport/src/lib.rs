@@ -1,0 +1,1 @@
+//! One HTTP layer for every Huawei Cloud service: endpoints, signing, retries and typed errors.
