@@ -18,6 +18,7 @@ pub(crate) fn run() -> Result<()> {
         ],
     )?;
     crate::codegen::run(&["--check".to_string()])?;
+    crate::msrv::run()?;
     process::run("cargo", &["test", "--workspace"])?;
     Ok(())
 }
