@@ -1,7 +1,75 @@
-//! `cargo xtask bench` (being written).
+//! `cargo xtask bench`: runs the criterion signing benchmark of `hwcloud-auth` and prints our
+//! signer's time, the crypto floor, aws-sigv4's time and the two ratios the README quotes.
+//!
+//! Targets (same run): ours ≤ 2.0 × the floor, and aws-sigv4 ≥ 4 × ours. `--check` fails the
+//! task when a target is missed (timings on a shared machine are noisy, so it is opt-in).
 
-use anyhow::{Result, bail};
+use std::path::Path;
 
-pub(crate) fn run(_args: &[String]) -> Result<()> {
-    bail!("xtask bench is not written yet")
+use anyhow::{Context, Result, bail};
+
+use crate::process::{run as run_command, workspace_root};
+
+const BENCHES: [&str; 4] = ["ours", "crypto_floor", "aws_sigv4", "ours_on_clone"];
+
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => bail!("usage: cargo xtask bench [--check]"),
+    };
+    run_command("cargo", &["bench", "-p", "hwcloud-auth", "--bench", "sign"])?;
+    let root = workspace_root();
+    let mut ns = [0.0f64; 4];
+    for (slot, name) in ns.iter_mut().zip(BENCHES) {
+        *slot = median_ns(&root.join("target/criterion/sign").join(name))?;
+    }
+    let [ours, floor, aws, ours_on_clone] = ns;
+    let floor_ratio = ours / floor;
+    let aws_ratio = aws / ours;
+    println!("hwcloud-auth signer (StopJob): {}", format_ns(ours));
+    println!(
+        "crypto floor (2 × SHA-256 + HMAC-SHA256): {}",
+        format_ns(floor)
+    );
+    println!("aws-sigv4 (same request): {}", format_ns(aws));
+    println!(
+        "hwcloud-auth signer on a cloned request (full header map): {} ({:.2} × floor)",
+        format_ns(ours_on_clone),
+        ours_on_clone / floor
+    );
+    let floor_ok = floor_ratio <= 2.0;
+    let aws_ok = aws_ratio >= 4.0;
+    println!(
+        "ours / floor = {floor_ratio:.2} (target ≤ 2.0: {})",
+        if floor_ok { "met" } else { "MISSED" }
+    );
+    println!(
+        "aws-sigv4 / ours = {aws_ratio:.2} (target ≥ 4.0: {})",
+        if aws_ok { "met" } else { "MISSED" }
+    );
+    if check && !(floor_ok && aws_ok) {
+        bail!("a signing benchmark target was missed");
+    }
+    Ok(())
+}
+
+/// The median point estimate (ns) of a criterion benchmark's latest run.
+fn median_ns(dir: &Path) -> Result<f64> {
+    let path = dir.join("new/estimates.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (did the benchmark run?)", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    json["median"]["point_estimate"]
+        .as_f64()
+        .with_context(|| format!("{} has no median.point_estimate", path.display()))
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns >= 1000.0 {
+        format!("{:.2} µs", ns / 1000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
 }

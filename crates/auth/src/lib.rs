@@ -16,11 +16,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! The signer canonicalizes exactly as the official SDKs do (checked byte for byte against
+//! signatures of the official Python SDK), adds only the headers it must, and leaves the request
+//! untouched when it returns a [`SignError`]. The returned [`SigningOutput`] shows the canonical
+//! request and string to sign, for debugging signature mismatches. [`Verifier`] checks signed
+//! requests the way the API gateway does (the local emulator uses it).
+//!
 //! Features: `ecdsa` (SDK-ECDSA-P256-SHA256), `sm2` (SDK-SM2-SM3), `providers` (IAM tokens,
 //! temporary credentials, the official SDKs' providers and caches), `mock` (mockall mocks).
 
 mod canonical;
 mod credentials;
+#[cfg(any(feature = "ecdsa", feature = "sm2"))]
+mod ecc;
 mod hex;
 #[cfg(feature = "providers")]
 mod providers;
@@ -32,9 +40,16 @@ mod verify;
 pub use credentials::AccessKeyCredentials;
 #[cfg(feature = "providers")]
 pub use providers::{
-    AuthContext, Authenticator, CredentialsError, IamToken, ProvideAccessKey, ProvideToken,
-    TokenScope, clock, http_client,
+    AgencyDomain, AgencyTokenProvider, AuthContext, Authenticator, ChainProvider,
+    CredentialSettings, CredentialsError, CredentialsErrorKind, CredentialsFile,
+    DEFAULT_METADATA_ENDPOINT, DEFAULT_SECTIONS, EcsMetadataProvider, Env, EnvironmentProvider,
+    GLOBAL_IAM_ENDPOINT, IAM_REGIONS, IamToken, Loader, MemoryEnv, OsEnv, PasswordTokenProvider,
+    ProfileProvider, ProjectIdDiscovery, ProvideAccessKey, ProvideToken, RefreshPolicy,
+    ScopeRequest, SourceAttempt, TemporaryAccessKeyProvider, TokenScope, clock,
+    credentials_file_path, http_client, iam_endpoint_for_region, load, vars,
 };
+#[cfg(feature = "mock")]
+pub use providers::{MockEnv, MockProvideAccessKey, MockProvideToken};
 pub use sdk_date::SdkDate;
 pub use secret::SecretString;
 pub use sign::{SignError, Signer, SigningAlgorithm, SigningOutput};

@@ -1,17 +1,216 @@
 //! `X-Sdk-Date` values: UTC `YYYYMMDDTHHMMSSZ`.
 
-use std::time::SystemTime;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A signing time, formatted as the gateway expects (`20251114T080042Z`).
+///
+/// ```
+/// use hwcloud_auth::SdkDate;
+/// let date = SdkDate::parse("20251114T080042Z").unwrap();
+/// assert_eq!(date.to_string(), "20251114T080042Z");
+/// assert_eq!(date.unix_seconds(), 1_763_107_242);
+/// assert!(SdkDate::parse("2025-11-14T08:00:42Z").is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SdkDate {
     unix_seconds: i64,
 }
 
+/// Seconds from 0001-01-01T00:00:00Z to the Unix epoch, and from the epoch to 9999-12-31T23:59:59Z:
+/// the range a four-digit year can express.
+const MIN_UNIX: i64 = -62_135_596_800;
+const MAX_UNIX: i64 = 253_402_300_799;
+
 impl SdkDate {
     /// The signing time of `time` (sub-second precision is dropped).
     pub fn from_system_time(time: SystemTime) -> Self {
-        let _ = time;
-        todo!("signer helper")
+        let unix_seconds = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => {
+                let d = before.duration();
+                // Round towards the past so that e.g. -0.5 s is 1969-12-31T23:59:59Z.
+                let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                if d.subsec_nanos() > 0 {
+                    -secs.saturating_add(1)
+                } else {
+                    -secs
+                }
+            }
+        };
+        Self { unix_seconds }
+    }
+
+    /// Parses exactly `YYYYMMDDTHHMMSSZ` (UTC); `None` for anything else, including impossible dates.
+    pub fn parse(value: &str) -> Option<Self> {
+        let b = value.as_bytes();
+        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+            return None;
+        }
+        let num = |range: std::ops::Range<usize>| -> Option<i64> {
+            b[range].iter().try_fold(0i64, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+            })
+        };
+        let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
+        let (hour, minute, second) = (num(9..11)?, num(11..13)?, num(13..15)?);
+        if year < 1
+            || !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
+            return None;
+        }
+        let days = days_from_civil(year, month, day);
+        Some(Self {
+            unix_seconds: days * 86_400 + hour * 3600 + minute * 60 + second,
+        })
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_seconds(&self) -> i64 {
+        self.unix_seconds
+    }
+
+    /// The time as a [`SystemTime`].
+    pub fn to_system_time(&self) -> SystemTime {
+        let magnitude = Duration::from_secs(self.unix_seconds.unsigned_abs());
+        if self.unix_seconds >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
+    }
+
+    /// Whether the year has four digits (0001–9999), i.e. the value can be sent as `X-Sdk-Date`.
+    pub(crate) fn is_representable(&self) -> bool {
+        (MIN_UNIX..=MAX_UNIX).contains(&self.unix_seconds)
+    }
+
+    /// The `YYYYMMDDTHHMMSSZ` form on the stack; years outside 0001–9999 are clamped to that range
+    /// (callers check [`Self::is_representable`] first).
+    pub(crate) fn to_bytes(self) -> [u8; 16] {
+        let secs = self.unix_seconds.clamp(MIN_UNIX, MAX_UNIX);
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        let mut out = *b"00000000T000000Z";
+        let mut put = |at: usize, width: usize, mut v: i64| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + u8::try_from(v % 10).unwrap_or(0);
+                v /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(4, 2, month);
+        put(6, 2, day);
+        put(9, 2, rem / 3600);
+        put(11, 2, rem % 3600 / 60);
+        put(13, 2, rem % 60);
+        out
+    }
+}
+
+impl fmt::Display for SdkDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = self.to_bytes();
+        f.write_str(std::str::from_utf8(&bytes).map_err(|_| fmt::Error)?)
+    }
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_known_dates() {
+        for (text, unix) in [
+            ("19700101T000000Z", 0),
+            ("20191115T033655Z", 1_573_789_015),
+            ("20000229T235959Z", 951_868_799),
+            ("19691231T235959Z", -1),
+            ("00010101T000000Z", MIN_UNIX),
+            ("99991231T235959Z", MAX_UNIX),
+        ] {
+            let d = SdkDate::parse(text).unwrap();
+            assert_eq!(d.unix_seconds(), unix, "{text}");
+            assert_eq!(d.to_string(), text);
+            assert_eq!(SdkDate::from_system_time(d.to_system_time()), d);
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_dates() {
+        for bad in [
+            "",
+            "20251114T080042",
+            "20251114T080042z",
+            "20251114 080042Z",
+            "2025111T080042ZZ",
+            "20251314T080042Z",
+            "20250229T080042Z",
+            "20251131T000000Z",
+            "20251114T240000Z",
+            "20251114T086000Z",
+            "20251114T080060Z",
+            "00000101T000000Z",
+            "+0251114T080042Z",
+            "２0251114T080042Z",
+        ] {
+            assert_eq!(SdkDate::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn sub_second_precision_is_dropped() {
+        let t = UNIX_EPOCH + Duration::from_millis(1_763_107_242_999);
+        assert_eq!(SdkDate::from_system_time(t).to_string(), "20251114T080042Z");
+        let before = UNIX_EPOCH - Duration::from_millis(500);
+        assert_eq!(
+            SdkDate::from_system_time(before).to_string(),
+            "19691231T235959Z"
+        );
     }
 }

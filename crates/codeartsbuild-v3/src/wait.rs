@@ -1,0 +1,367 @@
+//! Waiters and streams: wait for a build to finish, follow its log, page through lists.
+//!
+//! All of them take any [`CodeArtsBuildApi`] (the HTTP client or a mock), poll with exponential backoff and spawn
+//! nothing: dropping the future or stream cancels everything, with no task left behind.
+//!
+//! **Which operation tells a build's final state.** ShowRunningStatus only describes the job's *latest* build,
+//! and ShowHistoryDetails reports per-step states in which "not run yet" and "skipped" look alike. The waiter
+//! therefore polls **ShowJobStepStatus with the build number** (`GET /v1/job/{job_id}/status?build_no=N`): it
+//! addresses exactly one build and carries both its `status` and `abort_status`. The build is final when
+//! [`JobStepStatus::is_final`] says so (a final status, or `abort_status: "aborted"`).
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use futures_core::Stream;
+use futures_util::stream;
+use hwcloud_transport::Error;
+use tokio::time::Instant;
+
+use crate::client::CodeArtsBuildApi;
+use crate::model::{HistoryRecord, Job, JobStepStatus, ListHistoryQuery, ListProjectJobsQuery};
+
+/// Polling schedule of waiters and log followers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitConfig {
+    /// First delay between polls.
+    pub initial_delay: Duration,
+    /// Longest delay between polls (the delay doubles up to this).
+    pub max_delay: Duration,
+    /// Give up after this long with [`WaitError::Timeout`].
+    pub timeout: Duration,
+}
+
+impl Default for WaitConfig {
+    /// 1 s → 10 s backoff, 30 min deadline.
+    fn default() -> Self {
+        Self {
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(10),
+            timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+impl WaitConfig {
+    /// A schedule with the given backoff bounds and deadline.
+    pub fn new(initial_delay: Duration, max_delay: Duration, timeout: Duration) -> Self {
+        Self {
+            initial_delay,
+            max_delay: max_delay.max(initial_delay),
+            timeout,
+        }
+    }
+    /// Changes the deadline.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// Why waiting stopped without a final state.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The deadline passed first.
+    #[error(
+        "build {build_no} of job {job_id} was not final after {waited:?} (last status: {last_status})"
+    )]
+    Timeout {
+        /// Job id.
+        job_id: String,
+        /// Build number.
+        build_no: u32,
+        /// How long it waited.
+        waited: Duration,
+        /// The last status seen, or `unknown` when no poll answered.
+        last_status: String,
+    },
+    /// A call failed (service error, connection, invalid input…).
+    #[error(transparent)]
+    Api(#[from] Error),
+}
+
+struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    fn new(cfg: &WaitConfig) -> Self {
+        Self {
+            next: cfg.initial_delay,
+            max: cfg.max_delay,
+        }
+    }
+    fn step(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        d
+    }
+    fn reset(&mut self, cfg: &WaitConfig) {
+        self.next = cfg.initial_delay;
+    }
+}
+
+fn timeout_error(
+    job_id: &str,
+    build_no: u32,
+    started: Instant,
+    last: Option<&JobStepStatus>,
+) -> WaitError {
+    WaitError::Timeout {
+        job_id: job_id.to_owned(),
+        build_no,
+        waited: started.elapsed(),
+        last_status: last
+            .and_then(|s| s.status.as_ref())
+            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
+    }
+}
+
+/// Polls ShowJobStepStatus until build `build_no` of `job_id` is final; returns its final status.
+///
+/// Every call is bounded by the deadline too, so a hanging request cannot outlive it.
+pub async fn wait_for_build<A: CodeArtsBuildApi + ?Sized>(
+    api: &A,
+    job_id: &str,
+    build_no: u32,
+    config: &WaitConfig,
+) -> Result<JobStepStatus, WaitError> {
+    let started = Instant::now();
+    let deadline = started + config.timeout;
+    let mut backoff = Backoff::new(config);
+    let mut last: Option<JobStepStatus> = None;
+    loop {
+        let status = match tokio::time::timeout_at(
+            deadline,
+            api.show_job_step_status(job_id, Some(build_no)),
+        )
+        .await
+        {
+            Ok(r) => r?,
+            Err(_) => return Err(timeout_error(job_id, build_no, started, last.as_ref())),
+        };
+        tracing::debug!(job_id, build_no, status = ?status.status, "polled build status");
+        if status.is_final() {
+            return Ok(status);
+        }
+        last = Some(status);
+        let delay = backoff.step();
+        if Instant::now() + delay >= deadline {
+            tokio::time::sleep_until(deadline).await;
+            return Err(timeout_error(job_id, build_no, started, last.as_ref()));
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+struct LogState<'a, A: ?Sized> {
+    api: &'a A,
+    job_id: String,
+    build_no: u32,
+    offset: u64,
+    backoff: Backoff,
+    config: WaitConfig,
+    started: Instant,
+    final_seen: bool,
+    done: bool,
+}
+
+/// Follows a build's log with DownloadRealTimeLog: yields each non-empty chunk of text in order (passing the
+/// returned `offset` to the next call) and ends once the service says there is no more data **and** the build
+/// is final, after one last read, so lines written as the build finished are not lost. Empty chunks of a running
+/// build are polled again with backoff. Ends with [`WaitError::Timeout`] at the deadline.
+pub fn follow_log<'a, A: CodeArtsBuildApi + ?Sized>(
+    api: &'a A,
+    job_id: &str,
+    build_no: u32,
+    config: &WaitConfig,
+) -> impl Stream<Item = Result<String, WaitError>> + Send + 'a {
+    let state = LogState {
+        api,
+        job_id: job_id.to_owned(),
+        build_no,
+        offset: 0,
+        backoff: Backoff::new(config),
+        config: config.clone(),
+        started: Instant::now(),
+        final_seen: false,
+        done: false,
+    };
+    stream::unfold(state, |mut st| async move {
+        if st.done {
+            return None;
+        }
+        match next_log_chunk(&mut st).await {
+            Ok(Some(text)) => Some((Ok(text), st)),
+            Ok(None) => None,
+            Err(e) => {
+                st.done = true;
+                Some((Err(e), st))
+            }
+        }
+    })
+}
+
+async fn next_log_chunk<A: CodeArtsBuildApi + ?Sized>(
+    st: &mut LogState<'_, A>,
+) -> Result<Option<String>, WaitError> {
+    let deadline = st.started + st.config.timeout;
+    let timeout = |st: &LogState<'_, A>| timeout_error(&st.job_id, st.build_no, st.started, None);
+    loop {
+        let call = st
+            .api
+            .download_real_time_log(&st.job_id, st.build_no, st.offset, None);
+        let chunk = match tokio::time::timeout_at(deadline, call).await {
+            Ok(r) => r?,
+            Err(_) => return Err(timeout(st)),
+        };
+        match chunk.offset.and_then(|o| u64::try_from(o).ok()) {
+            Some(next) => st.offset = st.offset.max(next),
+            None => st.offset += chunk.content.len() as u64,
+        }
+        if !chunk.content.is_empty() {
+            st.backoff.reset(&st.config);
+            return Ok(Some(chunk.content));
+        }
+        if !chunk.has_more_data {
+            if st.final_seen {
+                return Ok(None);
+            }
+            let call = st.api.show_job_step_status(&st.job_id, Some(st.build_no));
+            let status = match tokio::time::timeout_at(deadline, call).await {
+                Ok(r) => r?,
+                Err(_) => return Err(timeout(st)),
+            };
+            if status.is_final() {
+                // Read once more: lines written between the read and the state change are not lost.
+                st.final_seen = true;
+                continue;
+            }
+        }
+        let delay = st.backoff.step();
+        if Instant::now() + delay >= deadline {
+            tokio::time::sleep_until(deadline).await;
+            return Err(timeout(st));
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+struct PageState<'a, A: ?Sized, T, Q> {
+    api: &'a A,
+    key: String,
+    query: Q,
+    buffer: VecDeque<T>,
+    seen: u64,
+    done: bool,
+}
+
+/// Every build of a job (ShowListHistory), page after page, starting at `query.offset`. Stops when a page is
+/// short or empty, or `total` records were seen. The first error ends the stream.
+pub fn list_history<'a, A: CodeArtsBuildApi + ?Sized>(
+    api: &'a A,
+    job_id: &str,
+    query: ListHistoryQuery,
+) -> impl Stream<Item = Result<HistoryRecord, Error>> + Send + 'a {
+    let state = PageState {
+        api,
+        key: job_id.to_owned(),
+        query,
+        buffer: VecDeque::new(),
+        seen: 0,
+        done: false,
+    };
+    stream::try_unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.buffer.pop_front() {
+                return Ok(Some((item, st)));
+            }
+            if st.done {
+                return Ok(None);
+            }
+            let page = st.api.show_list_history(&st.key, &st.query).await?;
+            let n = page.history_records.len() as u64;
+            let reached = u64::from(st.query.offset) + n;
+            st.seen += n;
+            st.done =
+                n == 0 || n < u64::from(st.query.limit) || page.total.is_some_and(|t| reached >= t);
+            st.query.offset = st.query.offset.saturating_add(n as u32);
+            st.buffer.extend(page.history_records);
+        }
+    })
+}
+
+/// Every job of a CodeArts project (ListProjectJobs, v1), page after page from `query.page_index`. Stops when a
+/// page is short or empty, or `total` jobs were seen. The first error ends the stream.
+pub fn list_project_jobs<'a, A: CodeArtsBuildApi + ?Sized>(
+    api: &'a A,
+    project_id: &str,
+    query: ListProjectJobsQuery,
+) -> impl Stream<Item = Result<Job, Error>> + Send + 'a {
+    let state = PageState {
+        api,
+        key: project_id.to_owned(),
+        seen: u64::from(query.page_index) * u64::from(query.page_size),
+        query,
+        buffer: VecDeque::new(),
+        done: false,
+    };
+    stream::try_unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.buffer.pop_front() {
+                return Ok(Some((item, st)));
+            }
+            if st.done {
+                return Ok(None);
+            }
+            let page = st.api.list_project_jobs(&st.key, &st.query).await?;
+            let n = page.jobs.len() as u64;
+            st.seen += n;
+            st.done = n == 0
+                || n < u64::from(st.query.page_size)
+                || page.total.is_some_and(|t| st.seen >= t);
+            st.query.page_index = st.query.page_index.saturating_add(1);
+            st.buffer.extend(page.jobs);
+        }
+    })
+}
+
+/// Every job of a CodeArts project (ShowJobListByProjectId, v3), page after page from `page_index`.
+pub fn show_job_list_by_project_id<'a, A: CodeArtsBuildApi + ?Sized>(
+    api: &'a A,
+    project_id: &str,
+    page_index: u32,
+    page_size: u32,
+) -> impl Stream<Item = Result<Job, Error>> + Send + 'a {
+    let state = PageState {
+        api,
+        key: project_id.to_owned(),
+        seen: u64::from(page_index) * u64::from(page_size),
+        query: (page_index, page_size),
+        buffer: VecDeque::new(),
+        done: false,
+    };
+    stream::try_unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.buffer.pop_front() {
+                return Ok(Some((item, st)));
+            }
+            if st.done {
+                return Ok(None);
+            }
+            let (index, size) = st.query;
+            let page = st
+                .api
+                .show_job_list_by_project_id(&st.key, index, size)
+                .await?;
+            let n = page.jobs.len() as u64;
+            st.seen += n;
+            st.done = n == 0 || n < u64::from(size) || page.total.is_some_and(|t| st.seen >= t);
+            st.query.0 = index.saturating_add(1);
+            st.buffer.extend(page.jobs);
+        }
+    })
+}

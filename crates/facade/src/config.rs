@@ -1,0 +1,580 @@
+//! [`Config`]: one place to load region, endpoints and credentials, and to make service clients that
+//! share one HTTP client and one credential cache.
+
+use std::fmt;
+use std::sync::Arc;
+
+use hwcloud_auth::http_client::HttpClient as AuthHttpClient;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use hwcloud_auth::vars as auth_vars;
+use hwcloud_auth::{
+    AccessKeyCredentials, Authenticator, CredentialsError, Env, IamToken, Loader, OsEnv,
+    PasswordTokenProvider, ProjectIdDiscovery, ScopeRequest, SecretString, iam_endpoint_for_region,
+};
+use hwcloud_transport::{ReqwestClient, ReqwestConfig, SdkConfig, TimeoutConfig};
+
+/// Environment variables [`Config`] reads itself (credential variables are the auth crate's,
+/// see [`hwcloud_auth::vars`]; endpoint variables `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` are the transport's).
+pub mod vars {
+    /// Region id, e.g. `cn-north-4`.
+    pub const REGION: &str = "HUAWEICLOUD_SDK_REGION";
+    /// Base URL of the ECS metadata service for the default chain (default `http://169.254.169.254`);
+    /// tests point it at a closed loopback port so nothing leaves the machine.
+    pub const METADATA_ENDPOINT: &str = "HUAWEICLOUD_SDK_METADATA_ENDPOINT";
+}
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AuthMode {
+    /// The auth crate's [`Loader`] order (the default): AK/SK from the environment, AK/SK from the
+    /// credentials file, token settings from the environment, then from the file, then ECS metadata.
+    #[default]
+    Auto,
+    /// AK/SK signing only: token settings are ignored.
+    AccessKey,
+    /// An IAM token (`X-Auth-Token`) only: a ready token, or one obtained with a user name and password
+    /// (optionally TOTP, an agency); AK/SK settings are ignored.
+    Token,
+}
+
+/// Why a [`Config`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The credential settings are incomplete or malformed (e.g. a token password without a user name).
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    /// The transport rejected the configuration (e.g. a malformed endpoint).
+    #[error(transparent)]
+    Transport(#[from] hwcloud_transport::Error),
+}
+
+/// Region, endpoints and credentials for every client, with one shared HTTP connection pool and one
+/// credential/token cache. Cheap to clone (clones share everything).
+#[derive(Clone)]
+pub struct Config {
+    sdk: SdkConfig,
+    authenticator: Authenticator,
+    http: Arc<dyn AuthHttpClient>,
+    region: Option<String>,
+    project_id: Option<String>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("project_id", &self.project_id)
+            .field("authenticator", &self.authenticator)
+            .field("sdk", &self.sdk)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// A builder; with nothing set, [`ConfigBuilder::build`] loads everything from the environment.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Everything from the environment, the credentials file and the ECS metadata service.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::builder().build()
+    }
+
+    /// The transport configuration the clients are made from.
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
+    /// The authenticator every client shares (clones share its cache).
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.authenticator
+    }
+
+    /// The HTTP client used for IAM and metadata calls (the same pool as the service calls).
+    pub fn http_client(&self) -> Arc<dyn AuthHttpClient> {
+        self.http.clone()
+    }
+
+    /// The region, if one was configured.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The project id sent as `X-Project-Id`, if one was configured (else it is discovered, for AK/SK).
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// A CodeArts Build client sharing this config's HTTP client and credentials.
+    #[cfg(feature = "codeartsbuild")]
+    pub fn codeartsbuild(
+        &self,
+    ) -> Result<hwcloud_codeartsbuild_v3::CodeArtsBuildClient, hwcloud_transport::Error> {
+        hwcloud_codeartsbuild_v3::CodeArtsBuildClient::new(&self.sdk)
+    }
+
+    /// A ServiceStage (`/assembling/v1`) client sharing this config's HTTP client and credentials.
+    #[cfg(feature = "servicestage")]
+    pub fn servicestage(
+        &self,
+    ) -> Result<hwcloud_servicestage_assembling_v1::ServiceStageClient, hwcloud_transport::Error>
+    {
+        hwcloud_servicestage_assembling_v1::ServiceStageClient::new(&self.sdk)
+    }
+}
+
+/// Explicit password-token settings for [`ConfigBuilder::token_auth`].
+#[derive(Clone, Debug)]
+pub struct PasswordToken {
+    domain_name: String,
+    user_name: String,
+    password: SecretString,
+}
+
+impl PasswordToken {
+    /// User `user_name` of account `domain_name` with `password`.
+    pub fn new(
+        domain_name: impl Into<String>,
+        user_name: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
+        Self {
+            domain_name: domain_name.into(),
+            user_name: user_name.into(),
+            password: password.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+enum Credentials {
+    #[default]
+    FromSettings,
+    AccessKey(AccessKeyCredentials),
+    Password(PasswordToken),
+    Token(SecretString),
+    Authenticator(Authenticator),
+}
+
+/// Builds a [`Config`]. Explicit values win over the environment, which wins over the credentials file.
+#[derive(Clone, Default)]
+pub struct ConfigBuilder {
+    env: Option<Arc<dyn Env>>,
+    region: Option<String>,
+    endpoint: Option<String>,
+    service_endpoints: Vec<(String, String)>,
+    iam_endpoint: Option<String>,
+    profile: Option<String>,
+    project_id: Option<String>,
+    domain_id: Option<String>,
+    auth_mode: Option<AuthMode>,
+    credentials: Credentials,
+    metadata_endpoint: Option<String>,
+    timeouts: Option<TimeoutConfig>,
+    app_name: Option<String>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("service_endpoints", &self.service_endpoints)
+            .field("iam_endpoint", &self.iam_endpoint)
+            .field("profile", &self.profile)
+            .field("project_id", &self.project_id)
+            .field("auth_mode", &self.auth_mode)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigBuilder {
+    /// Reads variables and files from `env` instead of the process (tests; or `MemoryEnv::new()` to
+    /// ignore the user's settings entirely).
+    pub fn env(mut self, env: impl Env + 'static) -> Self {
+        self.env = Some(Arc::new(env));
+        self
+    }
+
+    /// The region id (default `$HUAWEICLOUD_SDK_REGION`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends every service call, and IAM calls, to this base URL (e.g. a local emulator).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sends calls of one service (`ServiceInfo::name`, e.g. `CodeArtsBuild`) to this base URL.
+    pub fn service_endpoint(
+        mut self,
+        service: impl Into<String>,
+        endpoint: impl Into<String>,
+    ) -> Self {
+        self.service_endpoints
+            .push((service.into(), endpoint.into()));
+        self
+    }
+
+    /// The IAM endpoint for tokens and project-id discovery (default: `iam_endpoint` from the settings,
+    /// else the [`endpoint`](Self::endpoint), else the region's IAM).
+    pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The credentials-file section to read (default `$HUAWEICLOUD_SDK_PROFILE`, else `[basic]`,
+    /// `[global]`, `[token]`, the first present).
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        self
+    }
+
+    /// Explicit AK/SK (skips the default chain).
+    pub fn access_key(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<SecretString>,
+    ) -> Self {
+        self.credentials =
+            Credentials::AccessKey(AccessKeyCredentials::new(access_key_id, secret_access_key));
+        self
+    }
+
+    /// Explicit temporary AK/SK with its security token.
+    pub fn temporary_access_key(mut self, credentials: AccessKeyCredentials) -> Self {
+        self.credentials = Credentials::AccessKey(credentials);
+        self
+    }
+
+    /// An IAM token obtained with a user's password, scoped to the project (or region), cached and
+    /// renewed before it expires.
+    pub fn token_auth(mut self, password: PasswordToken) -> Self {
+        self.credentials = Credentials::Password(password);
+        self
+    }
+
+    /// A ready IAM token (not renewed).
+    pub fn auth_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.credentials = Credentials::Token(token.into());
+        self
+    }
+
+    /// A fully custom authenticator.
+    pub fn authenticator(mut self, authenticator: Authenticator) -> Self {
+        self.credentials = Credentials::Authenticator(authenticator);
+        self
+    }
+
+    /// Forces AK/SK or token auth when credentials come from the settings (default [`AuthMode::Auto`]).
+    pub fn auth_mode(mut self, mode: AuthMode) -> Self {
+        self.auth_mode = Some(mode);
+        self
+    }
+
+    /// The project id (`X-Project-Id`, token scope); default from the settings, else discovered.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The account (domain) id (`X-Domain-Id`).
+    pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// The ECS metadata service base URL the default chain falls back to (default
+    /// `$HUAWEICLOUD_SDK_METADATA_ENDPOINT`, else `http://169.254.169.254`).
+    pub fn metadata_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.metadata_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Connect, attempt and total timeouts.
+    pub fn timeouts(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// Appended to the `User-Agent`.
+    pub fn app_name(mut self, app: impl Into<String>) -> Self {
+        self.app_name = Some(app.into());
+        self
+    }
+
+    /// Builds the config. No network I/O happens here: credentials are fetched on the first call.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let base: Arc<dyn Env> = self.env.clone().unwrap_or_else(|| Arc::new(OsEnv));
+        let var = |name: &str| {
+            base.var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let region = self.region.clone().or_else(|| var(vars::REGION));
+        // Explicit IAM endpoint, else the one every service goes to (an emulator serves IAM too).
+        let explicit_iam = self.iam_endpoint.clone().or_else(|| self.endpoint.clone());
+
+        let reqwest = ReqwestClient::new(&ReqwestConfig::default())?;
+        let http: Arc<dyn AuthHttpClient> = Arc::new(reqwest.clone());
+
+        let authenticator = match self.credentials.clone() {
+            Credentials::Authenticator(a) => a,
+            Credentials::AccessKey(c) => {
+                let auth = Authenticator::access_key(StaticAccessKey(c));
+                match (&self.project_id, &self.domain_id) {
+                    (Some(p), _) => auth.with_project_id(p.clone()),
+                    (None, Some(d)) => auth.with_domain_id(d.clone()),
+                    (None, None) => {
+                        let mut discovery = ProjectIdDiscovery::new(http.clone());
+                        if let Some(e) = explicit_iam
+                            .clone()
+                            .or_else(|| var(auth_vars::IAM_ENDPOINT))
+                        {
+                            discovery = discovery.with_iam_endpoint(e);
+                        }
+                        auth.with_project_discovery(discovery)
+                    }
+                }
+            }
+            Credentials::Token(t) => Authenticator::token(IamToken::new(t)),
+            Credentials::Password(p) => {
+                let scope = match (&self.project_id, &region) {
+                    (Some(id), _) => ScopeRequest::ProjectId(id.clone()),
+                    (None, Some(r)) => ScopeRequest::ProjectName(r.clone()),
+                    (None, None) => {
+                        return Err(CredentialsError::invalid_input(
+                            "token scope",
+                            "token auth needs a project id or a region to scope the token to",
+                        )
+                        .into());
+                    }
+                };
+                let iam = explicit_iam
+                    .clone()
+                    .or_else(|| var(auth_vars::IAM_ENDPOINT))
+                    .or_else(|| region.as_deref().map(iam_endpoint_for_region));
+                let mut provider = PasswordTokenProvider::new(
+                    http.clone(),
+                    p.domain_name,
+                    p.user_name,
+                    p.password,
+                    scope,
+                );
+                if let Some(e) = iam {
+                    provider = provider.with_iam_endpoint(e);
+                }
+                Authenticator::token(provider)
+            }
+            Credentials::FromSettings => {
+                let mode = self.auth_mode.unwrap_or_default();
+                let mut overlay = OverlayEnv::new(base.clone());
+                if let Some(p) = &self.project_id {
+                    overlay.set(auth_vars::PROJECT_ID, p);
+                }
+                if let Some(d) = &self.domain_id {
+                    overlay.set(auth_vars::DOMAIN_ID, d);
+                }
+                if let Some(e) = &explicit_iam {
+                    overlay.set(auth_vars::IAM_ENDPOINT, e);
+                }
+                // A region's default project is named after the region: scope tokens to it unless the
+                // settings name a project.
+                if let Some(r) = &region {
+                    if var(auth_vars::IAM_PROJECT_NAME).is_none()
+                        && var(auth_vars::PROJECT_ID).is_none()
+                    {
+                        overlay.set(auth_vars::IAM_PROJECT_NAME, r);
+                    }
+                    overlay.default_project_name = Some(r.clone());
+                }
+                match mode {
+                    AuthMode::Auto => {}
+                    AuthMode::AccessKey => overlay.hide(
+                        &[
+                            auth_vars::AUTH_TOKEN,
+                            auth_vars::IAM_USER_NAME,
+                            auth_vars::IAM_PASSWORD,
+                        ],
+                        &["auth_token", "user_name", "password"],
+                    ),
+                    AuthMode::Token => overlay.hide(&[auth_vars::AK, auth_vars::SK], &["ak", "sk"]),
+                }
+                let mut loader = Loader::new(http.clone()).with_env(Arc::new(overlay));
+                if let Some(p) = &self.profile {
+                    loader = loader.with_profile(p.clone());
+                }
+                if let Some(m) = self
+                    .metadata_endpoint
+                    .clone()
+                    .or_else(|| var(vars::METADATA_ENDPOINT))
+                {
+                    loader = loader.with_metadata_endpoint(m);
+                }
+                let auth = loader.load()?;
+                if mode == AuthMode::Token && !auth.is_token() {
+                    return Err(CredentialsError::not_configured(
+                        "IAM token settings",
+                        format!(
+                            "token auth was asked for but none of {}, {}/{}/{} is set \
+                             (nor auth_token, user_name/password/domain_name in the credentials file)",
+                            auth_vars::AUTH_TOKEN,
+                            auth_vars::IAM_USER_NAME,
+                            auth_vars::IAM_PASSWORD,
+                            auth_vars::IAM_DOMAIN_NAME
+                        ),
+                    )
+                    .into());
+                }
+                match &self.project_id {
+                    // The file's own project id would otherwise win for AK/SK read from the file.
+                    Some(p) if !auth.is_token() => auth.with_project_id(p.clone()),
+                    _ => auth,
+                }
+            }
+        };
+
+        let mut sdk = SdkConfig::builder()
+            .reqwest_client(reqwest)
+            .authenticator(authenticator.clone())
+            .env(transport_env(base.clone()));
+        if let Some(r) = &region {
+            sdk = sdk.region(r.clone());
+        }
+        if let Some(e) = &self.endpoint {
+            sdk = sdk.endpoint(e.clone());
+        }
+        for (service, endpoint) in &self.service_endpoints {
+            sdk = sdk.service_endpoint(service.clone(), endpoint.clone());
+        }
+        if let Some(t) = self.timeouts {
+            sdk = sdk.timeouts(t);
+        }
+        if let Some(app) = &self.app_name {
+            sdk = sdk.app_name(app.clone());
+        }
+        Ok(Config {
+            sdk: sdk.build()?,
+            authenticator,
+            http,
+            region,
+            project_id: self.project_id.clone(),
+        })
+    }
+}
+
+/// The transport reads `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` through the same environment.
+fn transport_env(env: Arc<dyn Env>) -> hwcloud_transport::EnvLookup {
+    hwcloud_transport::EnvLookup::from_fn(move |name| env.var(name))
+}
+
+/// The caller's environment with explicit builder values layered on top, and, to force one auth mode,
+/// the other mode's variables and credentials-file keys hidden from the auth crate's [`Loader`].
+#[derive(Debug)]
+struct OverlayEnv {
+    base: Arc<dyn Env>,
+    set: HashMap<String, String>,
+    hidden_vars: Vec<&'static str>,
+    hidden_keys: Vec<&'static str>,
+    default_project_name: Option<String>,
+}
+
+impl OverlayEnv {
+    fn new(base: Arc<dyn Env>) -> Self {
+        Self {
+            base,
+            set: HashMap::new(),
+            hidden_vars: Vec::new(),
+            hidden_keys: Vec::new(),
+            default_project_name: None,
+        }
+    }
+
+    fn set(&mut self, name: &str, value: &str) {
+        self.set.insert(name.to_owned(), value.to_owned());
+    }
+
+    fn hide(&mut self, vars: &[&'static str], file_keys: &[&'static str]) {
+        self.hidden_vars.extend_from_slice(vars);
+        self.hidden_keys.extend_from_slice(file_keys);
+    }
+}
+
+impl Env for OverlayEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        if self.hidden_vars.contains(&name) {
+            return None;
+        }
+        self.set.get(name).cloned().or_else(|| self.base.var(name))
+    }
+
+    fn home_dir(&self) -> Option<PathBuf> {
+        self.base.home_dir()
+    }
+
+    fn read_to_string(&self, path: &Path) -> std::io::Result<String> {
+        let text = self.base.read_to_string(path)?;
+        if self.hidden_keys.is_empty() && self.default_project_name.is_none() {
+            return Ok(text);
+        }
+        // Only the credentials file is read through this (INI): drop the hidden keys' lines, and give
+        // sections without a project scope the region's default project.
+        let key_of = |line: &str| -> Option<String> {
+            let t = line.trim();
+            (!t.starts_with('[')
+                && !t.starts_with('#')
+                && !t.starts_with(';')
+                && t.contains(['=', ':']))
+            .then(|| {
+                t.split(['=', ':'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out: Vec<String> = Vec::with_capacity(lines.len());
+        for (i, line) in lines.iter().enumerate() {
+            let key = key_of(line);
+            if key
+                .as_deref()
+                .is_some_and(|k| self.hidden_keys.iter().any(|h| h.eq_ignore_ascii_case(k)))
+            {
+                continue;
+            }
+            out.push((*line).to_owned());
+            if let (Some(name), true) = (&self.default_project_name, line.trim().starts_with('[')) {
+                let scoped = lines[i + 1..]
+                    .iter()
+                    .take_while(|l| !l.trim().starts_with('['))
+                    .filter_map(|l| key_of(l))
+                    .any(|k| k == "project_id" || k == "project_name");
+                if !scoped {
+                    out.push(format!("project_name = {name}"));
+                }
+            }
+        }
+        Ok(out.join("\n"))
+    }
+}
+
+/// Fixed AK/SK.
+#[derive(Debug)]
+struct StaticAccessKey(AccessKeyCredentials);
+
+#[async_trait::async_trait]
+impl hwcloud_auth::ProvideAccessKey for StaticAccessKey {
+    async fn access_key(&self) -> Result<AccessKeyCredentials, CredentialsError> {
+        Ok(self.0.clone())
+    }
+}

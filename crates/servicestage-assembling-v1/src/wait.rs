@@ -1,0 +1,328 @@
+//! Waiters and streams: wait for a build to finish, follow its log, page through jobs and builds.
+//!
+//! All of them take any [`ServiceStageApi`] (the HTTP client or a mock), poll with exponential backoff and spawn
+//! nothing: dropping the future or stream cancels everything, with no task left behind. A build's final state is
+//! read from the build instance details (0269, `build_state`).
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use futures_core::Stream;
+use futures_util::stream;
+use hwcloud_transport::Error;
+use tokio::time::Instant;
+
+use crate::client::ServiceStageApi;
+use crate::model::{BuildInstance, BuildSummary, JobSummary, ListBuildsQuery, ListJobsQuery};
+
+/// Polling schedule of waiters and log followers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitConfig {
+    /// First delay between polls.
+    pub initial_delay: Duration,
+    /// Longest delay between polls (the delay doubles up to this).
+    pub max_delay: Duration,
+    /// Give up after this long with [`WaitError::Timeout`].
+    pub timeout: Duration,
+}
+
+impl Default for WaitConfig {
+    /// 1 s → 10 s backoff, 30 min deadline.
+    fn default() -> Self {
+        Self {
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(10),
+            timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+impl WaitConfig {
+    /// A schedule with the given backoff bounds and deadline.
+    pub fn new(initial_delay: Duration, max_delay: Duration, timeout: Duration) -> Self {
+        Self {
+            initial_delay,
+            max_delay: max_delay.max(initial_delay),
+            timeout,
+        }
+    }
+    /// Changes the deadline.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// Why waiting stopped without a final state.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The deadline passed first.
+    #[error("build {build_id} was not final after {waited:?} (last state: {last_state})")]
+    Timeout {
+        /// Build id.
+        build_id: String,
+        /// How long it waited.
+        waited: Duration,
+        /// The last state seen, or `unknown` when no poll answered.
+        last_state: String,
+    },
+    /// A call failed (service error, connection, invalid input…).
+    #[error(transparent)]
+    Api(#[from] Error),
+}
+
+struct Backoff {
+    next: Duration,
+    initial: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    fn new(cfg: &WaitConfig) -> Self {
+        Self {
+            next: cfg.initial_delay,
+            initial: cfg.initial_delay,
+            max: cfg.max_delay,
+        }
+    }
+    fn step(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        d
+    }
+    fn reset(&mut self) {
+        self.next = self.initial;
+    }
+}
+
+fn timeout_error(build_id: &str, started: Instant, last: Option<&BuildInstance>) -> WaitError {
+    WaitError::Timeout {
+        build_id: build_id.to_owned(),
+        waited: started.elapsed(),
+        last_state: last
+            .and_then(|b| b.build_state.as_ref())
+            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
+    }
+}
+
+/// Polls the build details until `build_state` is final; returns the final build instance.
+///
+/// Every call is bounded by the deadline too, so a hanging request cannot outlive it.
+pub async fn wait_for_build<A: ServiceStageApi + ?Sized>(
+    api: &A,
+    build_id: &str,
+    config: &WaitConfig,
+) -> Result<BuildInstance, WaitError> {
+    let started = Instant::now();
+    let deadline = started + config.timeout;
+    let mut backoff = Backoff::new(config);
+    let mut last: Option<BuildInstance> = None;
+    loop {
+        let build = match tokio::time::timeout_at(deadline, api.show_build(build_id)).await {
+            Ok(r) => r?,
+            Err(_) => return Err(timeout_error(build_id, started, last.as_ref())),
+        };
+        tracing::debug!(build_id, state = ?build.build_state, "polled build state");
+        if build.is_final() {
+            return Ok(build);
+        }
+        last = Some(build);
+        let delay = backoff.step();
+        if Instant::now() + delay >= deadline {
+            tokio::time::sleep_until(deadline).await;
+            return Err(timeout_error(build_id, started, last.as_ref()));
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+struct LogState<'a, A: ?Sized> {
+    api: &'a A,
+    build_id: String,
+    from: u64,
+    backoff: Backoff,
+    deadline: Instant,
+    started: Instant,
+    final_seen: bool,
+    done: bool,
+}
+
+/// Follows a build's log (0221 `/logs?from=`): yields each non-empty chunk of text in order, passing `next` as the
+/// following `from`, and ends once the build is final **and** a read after that returned nothing (so the log is
+/// drained even if the last lines were written as the build finished). Empty reads of a running build are
+/// polled again with backoff. Ends with [`WaitError::Timeout`] at the deadline.
+pub fn follow_log<'a, A: ServiceStageApi + ?Sized>(
+    api: &'a A,
+    build_id: &str,
+    config: &WaitConfig,
+) -> impl Stream<Item = Result<String, WaitError>> + Send + 'a {
+    let started = Instant::now();
+    let state = LogState {
+        api,
+        build_id: build_id.to_owned(),
+        from: 0,
+        backoff: Backoff::new(config),
+        deadline: started + config.timeout,
+        started,
+        final_seen: false,
+        done: false,
+    };
+    stream::unfold(state, |mut st| async move {
+        if st.done {
+            return None;
+        }
+        match next_log_chunk(&mut st).await {
+            Ok(Some(text)) => Some((Ok(text), st)),
+            Ok(None) => None,
+            Err(e) => {
+                st.done = true;
+                Some((Err(e), st))
+            }
+        }
+    })
+}
+
+async fn next_log_chunk<A: ServiceStageApi + ?Sized>(
+    st: &mut LogState<'_, A>,
+) -> Result<Option<String>, WaitError> {
+    let deadline = st.deadline;
+    let timeout = |st: &LogState<'_, A>| timeout_error(&st.build_id, st.started, None);
+    loop {
+        let chunk = match tokio::time::timeout_at(deadline, st.api.show_logs(&st.build_id, st.from))
+            .await
+        {
+            Ok(r) => r?,
+            Err(_) => return Err(timeout(st)),
+        };
+        if let Some(next) = chunk.next.and_then(|n| u64::try_from(n).ok()) {
+            st.from = st.from.max(next);
+        } else {
+            st.from += chunk.buildlog.len() as u64;
+        }
+        if !chunk.buildlog.is_empty() {
+            st.backoff.reset();
+            return Ok(Some(chunk.buildlog));
+        }
+        if st.final_seen {
+            return Ok(None);
+        }
+        let build = match tokio::time::timeout_at(deadline, st.api.show_build(&st.build_id)).await {
+            Ok(r) => r?,
+            Err(_) => return Err(timeout(st)),
+        };
+        if build.is_final() {
+            // Read once more: lines written between the empty read and the state change are not lost.
+            st.final_seen = true;
+            continue;
+        }
+        let delay = st.backoff.step();
+        if Instant::now() + delay >= deadline {
+            tokio::time::sleep_until(deadline).await;
+            return Err(timeout(st));
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+struct PageState<'a, A: ?Sized, T, Q> {
+    api: &'a A,
+    key: String,
+    query: Q,
+    buffer: VecDeque<T>,
+    seen: u64,
+    first_of_last_page: Option<String>,
+    done: bool,
+}
+
+/// Every build job (0218), page after page from `query.page`. Stops when a page is empty or short, `total` jobs
+/// were seen, or the service repeats a page (it ignored the page index). The first error ends the stream.
+pub fn list_jobs<'a, A: ServiceStageApi + ?Sized>(
+    api: &'a A,
+    query: ListJobsQuery,
+) -> impl Stream<Item = Result<JobSummary, Error>> + Send + 'a {
+    let state = PageState {
+        api,
+        key: String::new(),
+        seen: u64::from(query.page.saturating_sub(1)) * u64::from(query.per_page),
+        query,
+        buffer: VecDeque::new(),
+        first_of_last_page: None,
+        done: false,
+    };
+    stream::try_unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.buffer.pop_front() {
+                return Ok(Some((item, st)));
+            }
+            if st.done {
+                return Ok(None);
+            }
+            let page = st.api.list_jobs(&st.query).await?;
+            let n = page.list.len() as u64;
+            let first = page.list.first().and_then(|j| j.job_id.clone());
+            if first.is_some() && first == st.first_of_last_page {
+                return Ok(None);
+            }
+            st.first_of_last_page = first;
+            st.seen += n;
+            st.done = n == 0
+                || n < u64::from(st.query.per_page)
+                || page
+                    .total
+                    .is_some_and(|t| st.seen >= u64::try_from(t).unwrap_or(0));
+            st.query.page = st.query.page.saturating_add(1);
+            st.buffer.extend(page.list);
+        }
+    })
+}
+
+/// Every build instance of a job (0219). Paging parameters are undocumented for this operation: when
+/// `query.per_page` is unset a single request is made (the service returns the whole list); when set, pages are
+/// requested until one is empty or short, `total` builds were seen, or a page repeats.
+pub fn list_builds<'a, A: ServiceStageApi + ?Sized>(
+    api: &'a A,
+    job_id: &str,
+    query: ListBuildsQuery,
+) -> impl Stream<Item = Result<BuildSummary, Error>> + Send + 'a {
+    let state = PageState {
+        api,
+        key: job_id.to_owned(),
+        seen: 0,
+        query,
+        buffer: VecDeque::new(),
+        first_of_last_page: None,
+        done: false,
+    };
+    stream::try_unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.buffer.pop_front() {
+                return Ok(Some((item, st)));
+            }
+            if st.done {
+                return Ok(None);
+            }
+            let page = st.api.list_builds(&st.key, &st.query).await?;
+            let n = page.list.len() as u64;
+            let first = page.list.first().and_then(|b| b.build_id.clone());
+            if first.is_some() && first == st.first_of_last_page {
+                return Ok(None);
+            }
+            st.first_of_last_page = first;
+            st.seen += n;
+            st.done = match st.query.per_page {
+                None => true,
+                Some(per_page) => {
+                    n == 0
+                        || n < u64::from(per_page)
+                        || page
+                            .total
+                            .is_some_and(|t| st.seen >= u64::try_from(t).unwrap_or(0))
+                }
+            };
+            st.query.page = Some(st.query.page.unwrap_or(1).saturating_add(1));
+            st.buffer.extend(page.list);
+        }
+    })
+}
