@@ -15,49 +15,12 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream;
 use hwcloud_transport::Error;
+use hwcloud_transport::poll::PollBackoff;
+pub use hwcloud_transport::poll::WaitConfig;
 use tokio::time::Instant;
 
 use crate::client::CodeArtsBuildApi;
 use crate::model::{HistoryRecord, Job, JobStepStatus, ListHistoryQuery, ListProjectJobsQuery};
-
-/// Polling schedule of waiters and log followers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WaitConfig {
-    /// First delay between polls.
-    pub initial_delay: Duration,
-    /// Longest delay between polls (the delay doubles up to this).
-    pub max_delay: Duration,
-    /// Give up after this long with [`WaitError::Timeout`].
-    pub timeout: Duration,
-}
-
-impl Default for WaitConfig {
-    /// 1 s → 10 s backoff, 30 min deadline.
-    fn default() -> Self {
-        Self {
-            initial_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(10),
-            timeout: Duration::from_secs(30 * 60),
-        }
-    }
-}
-
-impl WaitConfig {
-    /// A schedule with the given backoff bounds and deadline.
-    pub fn new(initial_delay: Duration, max_delay: Duration, timeout: Duration) -> Self {
-        Self {
-            initial_delay,
-            max_delay: max_delay.max(initial_delay),
-            timeout,
-        }
-    }
-    /// Changes the deadline.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-}
 
 /// Why waiting stopped without a final state.
 #[derive(Debug, thiserror::Error)]
@@ -80,28 +43,6 @@ pub enum WaitError {
     /// A call failed (service error, connection, invalid input…).
     #[error(transparent)]
     Api(#[from] Error),
-}
-
-struct Backoff {
-    next: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    fn new(cfg: &WaitConfig) -> Self {
-        Self {
-            next: cfg.initial_delay,
-            max: cfg.max_delay,
-        }
-    }
-    fn step(&mut self) -> Duration {
-        let d = self.next;
-        self.next = (self.next * 2).min(self.max);
-        d
-    }
-    fn reset(&mut self, cfg: &WaitConfig) {
-        self.next = cfg.initial_delay;
-    }
 }
 
 fn timeout_error(
@@ -131,7 +72,7 @@ pub async fn wait_for_build<A: CodeArtsBuildApi + ?Sized>(
 ) -> Result<JobStepStatus, WaitError> {
     let started = Instant::now();
     let deadline = started + config.timeout;
-    let mut backoff = Backoff::new(config);
+    let mut backoff = PollBackoff::new(config);
     let mut last: Option<JobStepStatus> = None;
     loop {
         let status = match tokio::time::timeout_at(
@@ -148,7 +89,7 @@ pub async fn wait_for_build<A: CodeArtsBuildApi + ?Sized>(
             return Ok(status);
         }
         last = Some(status);
-        let delay = backoff.step();
+        let delay = backoff.next_delay();
         if Instant::now() + delay >= deadline {
             tokio::time::sleep_until(deadline).await;
             return Err(timeout_error(job_id, build_no, started, last.as_ref()));
@@ -162,7 +103,7 @@ struct LogState<'a, A: ?Sized> {
     job_id: String,
     build_no: u32,
     offset: u64,
-    backoff: Backoff,
+    backoff: PollBackoff,
     config: WaitConfig,
     started: Instant,
     final_seen: bool,
@@ -184,7 +125,7 @@ pub fn follow_log<'a, A: CodeArtsBuildApi + ?Sized>(
         job_id: job_id.to_owned(),
         build_no,
         offset: 0,
-        backoff: Backoff::new(config),
+        backoff: PollBackoff::new(config),
         config: config.clone(),
         started: Instant::now(),
         final_seen: false,
@@ -223,7 +164,7 @@ async fn next_log_chunk<A: CodeArtsBuildApi + ?Sized>(
             None => st.offset += chunk.content.len() as u64,
         }
         if !chunk.content.is_empty() {
-            st.backoff.reset(&st.config);
+            st.backoff.reset();
             return Ok(Some(chunk.content));
         }
         if !chunk.has_more_data {
@@ -241,7 +182,7 @@ async fn next_log_chunk<A: CodeArtsBuildApi + ?Sized>(
                 continue;
             }
         }
-        let delay = st.backoff.step();
+        let delay = st.backoff.next_delay();
         if Instant::now() + delay >= deadline {
             tokio::time::sleep_until(deadline).await;
             return Err(timeout(st));

@@ -10,49 +10,12 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream;
 use hwcloud_transport::Error;
+use hwcloud_transport::poll::PollBackoff;
+pub use hwcloud_transport::poll::WaitConfig;
 use tokio::time::Instant;
 
 use crate::client::ServiceStageApi;
 use crate::model::{BuildInstance, BuildSummary, JobSummary, ListBuildsQuery, ListJobsQuery};
-
-/// Polling schedule of waiters and log followers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WaitConfig {
-    /// First delay between polls.
-    pub initial_delay: Duration,
-    /// Longest delay between polls (the delay doubles up to this).
-    pub max_delay: Duration,
-    /// Give up after this long with [`WaitError::Timeout`].
-    pub timeout: Duration,
-}
-
-impl Default for WaitConfig {
-    /// 1 s → 10 s backoff, 30 min deadline.
-    fn default() -> Self {
-        Self {
-            initial_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(10),
-            timeout: Duration::from_secs(30 * 60),
-        }
-    }
-}
-
-impl WaitConfig {
-    /// A schedule with the given backoff bounds and deadline.
-    pub fn new(initial_delay: Duration, max_delay: Duration, timeout: Duration) -> Self {
-        Self {
-            initial_delay,
-            max_delay: max_delay.max(initial_delay),
-            timeout,
-        }
-    }
-    /// Changes the deadline.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-}
 
 /// Why waiting stopped without a final state.
 #[derive(Debug, thiserror::Error)]
@@ -71,30 +34,6 @@ pub enum WaitError {
     /// A call failed (service error, connection, invalid input…).
     #[error(transparent)]
     Api(#[from] Error),
-}
-
-struct Backoff {
-    next: Duration,
-    initial: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    fn new(cfg: &WaitConfig) -> Self {
-        Self {
-            next: cfg.initial_delay,
-            initial: cfg.initial_delay,
-            max: cfg.max_delay,
-        }
-    }
-    fn step(&mut self) -> Duration {
-        let d = self.next;
-        self.next = (self.next * 2).min(self.max);
-        d
-    }
-    fn reset(&mut self) {
-        self.next = self.initial;
-    }
 }
 
 fn timeout_error(build_id: &str, started: Instant, last: Option<&BuildInstance>) -> WaitError {
@@ -117,7 +56,7 @@ pub async fn wait_for_build<A: ServiceStageApi + ?Sized>(
 ) -> Result<BuildInstance, WaitError> {
     let started = Instant::now();
     let deadline = started + config.timeout;
-    let mut backoff = Backoff::new(config);
+    let mut backoff = PollBackoff::new(config);
     let mut last: Option<BuildInstance> = None;
     loop {
         let build = match tokio::time::timeout_at(deadline, api.show_build(build_id)).await {
@@ -129,7 +68,7 @@ pub async fn wait_for_build<A: ServiceStageApi + ?Sized>(
             return Ok(build);
         }
         last = Some(build);
-        let delay = backoff.step();
+        let delay = backoff.next_delay();
         if Instant::now() + delay >= deadline {
             tokio::time::sleep_until(deadline).await;
             return Err(timeout_error(build_id, started, last.as_ref()));
@@ -142,7 +81,7 @@ struct LogState<'a, A: ?Sized> {
     api: &'a A,
     build_id: String,
     from: u64,
-    backoff: Backoff,
+    backoff: PollBackoff,
     deadline: Instant,
     started: Instant,
     final_seen: bool,
@@ -163,7 +102,7 @@ pub fn follow_log<'a, A: ServiceStageApi + ?Sized>(
         api,
         build_id: build_id.to_owned(),
         from: 0,
-        backoff: Backoff::new(config),
+        backoff: PollBackoff::new(config),
         deadline: started + config.timeout,
         started,
         final_seen: false,
@@ -217,7 +156,7 @@ async fn next_log_chunk<A: ServiceStageApi + ?Sized>(
             st.final_seen = true;
             continue;
         }
-        let delay = st.backoff.step();
+        let delay = st.backoff.next_delay();
         if Instant::now() + delay >= deadline {
             tokio::time::sleep_until(deadline).await;
             return Err(timeout(st));

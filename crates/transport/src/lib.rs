@@ -33,6 +33,7 @@ mod endpoint;
 mod error;
 pub mod http_client;
 pub mod model;
+pub mod poll;
 mod request;
 mod retry;
 #[cfg(test)]
