@@ -6,7 +6,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use hwcloud::auth::MemoryEnv;
-use hwcloud::codeartsbuild::model::{JobStepStatus, RunJobRequest};
+use hwcloud::codeartsbuild::model::{BuildStatus, JobStepStatus, RunJobRequest};
 use hwcloud::codeartsbuild::wait::{WaitConfig, wait_for_build};
 use hwcloud::codeartsbuild::{CodeArtsBuildApi, CodeArtsBuildClient};
 use hwcloud::servicestage::model::BuildState;
@@ -179,15 +179,11 @@ async fn codeartsbuild_flow(r: &mut Report, api: &CodeArtsBuildClient) -> Result
             false => Err("the job reports no running build".into()),
         },
     )?;
+    let watched = watch_until_running(api, job, first).await;
     r.step(
-        "CodeArts Build ShowJobStepStatus",
-        api.show_job_step_status(job, Some(first))
-            .await
-            .map_err(err),
-        |v| match v.is_final() {
-            false => Ok(format!("build {first} is {}", status_of(v))),
-            true => Err(format!("build {first} is already final ({})", status_of(v))),
-        },
+        "CodeArts Build ShowJobStepStatus (watch)",
+        watched,
+        |seen| Ok(format!("build {first} went {}", seen.join(" -> "))),
     )?;
     #[allow(deprecated)]
     // StopJob is the seed operation the demo shows; the service still serves it
@@ -249,6 +245,45 @@ async fn expect_aborted(
         },
     )?;
     Ok(())
+}
+
+/// Polls ShowJobStepStatus until the build runs, so the demo stops a build that is really running (a build
+/// first waits in the queue). Returns the statuses seen, in order; a build that ends first, or is still not
+/// running after 10 s, is a failed step.
+async fn watch_until_running(
+    api: &CodeArtsBuildClient,
+    job: &str,
+    build_no: u32,
+) -> Result<Vec<String>, String> {
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..100 {
+        let step = api
+            .show_job_step_status(job, Some(build_no))
+            .await
+            .map_err(err)?;
+        let status = step
+            .status
+            .as_ref()
+            .map_or("unknown", |s| s.as_str())
+            .to_string();
+        if seen.last() != Some(&status) {
+            seen.push(status);
+        }
+        match step.status {
+            Some(BuildStatus::Running) => return Ok(seen),
+            _ if step.is_final() => {
+                return Err(format!(
+                    "build {build_no} ended before running ({})",
+                    status_of(&step)
+                ));
+            }
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    Err(format!(
+        "build {build_no} was not running after 10 s (seen: {})",
+        seen.join(" -> ")
+    ))
 }
 
 fn status_of(v: &JobStepStatus) -> String {
