@@ -26,6 +26,7 @@
 //! temporary credentials, the official SDKs' providers and caches), `mock` (mockall mocks).
 
 mod canonical;
+mod civil;
 mod credentials;
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
 mod ecc;

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::civil;
+
 /// Parses an IAM UTC timestamp. `None` when it is not of the form `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z`.
 pub(crate) fn parse_iam_time(s: &str) -> Option<SystemTime> {
     let b = s.as_bytes();
@@ -19,6 +21,7 @@ pub(crate) fn parse_iam_time(s: &str) -> Option<SystemTime> {
         part.parse().ok()
     };
     let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (year, month, day) = (year as i64, month as i64, day as i64);
     let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
     let nanos = match s.get(19..s.len() - 1)? {
         "" => 0,
@@ -35,34 +38,18 @@ pub(crate) fn parse_iam_time(s: &str) -> Option<SystemTime> {
     if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) {
         return None;
     }
-    if day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+    if day == 0
+        || day > civil::days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    // Years from 1970 on: the day count is never negative.
+    let days = civil::days_from_civil(year, month, day).unsigned_abs();
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
-}
-
-fn is_leap(y: u64) -> bool {
-    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
-}
-
-fn days_in_month(y: u64, m: u64) -> u64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (years >= 1970).
-fn days_from_civil(y: u64, m: u64, d: u64) -> u64 {
-    let days_before_year: u64 = (1970..y)
-        .map(|yy| if is_leap(yy) { 366 } else { 365 })
-        .sum();
-    let days_before_month: u64 = (1..m).map(|mm| days_in_month(y, mm)).sum();
-    days_before_year + days_before_month + d - 1
 }
 
 #[cfg(test)]
