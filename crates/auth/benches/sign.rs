@@ -67,7 +67,8 @@ fn bench(c: &mut Criterion) {
         signer
             .sign(&mut req, &credentials)
             .expect("signs")
-            .canonical_request
+            .canonical_request()
+            .to_owned()
     };
     let string_to_sign = "SDK-HMAC-SHA256\n20251114T080042Z\n1b30d43a7d4f870b0042b1923ff97609fd7184255564b1860827dff3e513feb4";
     group.bench_function("crypto_floor", |b| {

@@ -115,18 +115,122 @@ pub struct Signer {
 }
 
 /// What a signature was computed over, for debugging signature mismatches.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The canonical request and the string to sign share one buffer (the one that was hashed), and the
+/// signed-header list is a slice of it, so keeping this debugging aid costs a signature no extra allocation.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SigningOutput {
+    /// The canonical request, immediately followed by the string to sign.
+    text: String,
+    /// Where the canonical request ends and the string to sign starts.
+    canonical_end: usize,
+    /// The `SignedHeaders` line inside the canonical request.
+    signed_headers: std::ops::Range<usize>,
+    /// The `Authorization` value set on the request.
+    authorization: HeaderValue,
+    /// The headers the signer added, in the order it added them.
+    added: AddedHeaders,
+}
+
+impl SigningOutput {
+    /// A record of a signature computed elsewhere (e.g. by a custom authenticator), so it can travel with
+    /// errors like the signer's own. The signed-header list is read from the canonical request's
+    /// second-to-last line, as the canonical form puts it there.
+    ///
+    /// ```
+    /// let out = hwcloud_auth::SigningOutput::new(
+    ///     "GET\n/v1/x/\n\nhost:example.com\n\nhost\ne3b0c442",
+    ///     "SDK-HMAC-SHA256\n20251114T080042Z\nabcd",
+    ///     http::HeaderValue::from_static("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=00"),
+    /// );
+    /// assert_eq!(out.signed_headers(), "host");
+    /// assert_eq!(out.string_to_sign(), "SDK-HMAC-SHA256\n20251114T080042Z\nabcd");
+    /// assert!(out.added_headers().is_empty());
+    /// ```
+    pub fn new(canonical_request: &str, string_to_sign: &str, authorization: HeaderValue) -> Self {
+        let signed_headers = canonical_request
+            .rfind('\n')
+            .and_then(|payload| {
+                let start = canonical_request[..payload].rfind('\n')? + 1;
+                Some(start..payload)
+            })
+            .unwrap_or(0..0);
+        let mut text = String::with_capacity(canonical_request.len() + string_to_sign.len());
+        text.push_str(canonical_request);
+        text.push_str(string_to_sign);
+        Self {
+            text,
+            canonical_end: canonical_request.len(),
+            signed_headers,
+            authorization,
+            added: AddedHeaders::default(),
+        }
+    }
+
     /// The canonical request that was hashed.
-    pub canonical_request: String,
+    pub fn canonical_request(&self) -> &str {
+        &self.text[..self.canonical_end]
+    }
+
     /// The string that was signed.
-    pub string_to_sign: String,
+    pub fn string_to_sign(&self) -> &str {
+        &self.text[self.canonical_end..]
+    }
+
     /// The `SignedHeaders` list, `;`-joined.
-    pub signed_headers: String,
+    pub fn signed_headers(&self) -> &str {
+        &self.text[self.signed_headers.clone()]
+    }
+
     /// The `Authorization` header value set on the request.
-    pub authorization: String,
-    /// Names of the headers the signer added (e.g. `x-sdk-date`, `host`, `authorization`).
-    pub added_headers: Vec<http::HeaderName>,
+    pub fn authorization(&self) -> &str {
+        // Built from ASCII by the signer, so it is always visible ASCII.
+        self.authorization.to_str().unwrap_or_default()
+    }
+
+    /// Names of the headers the signer added (e.g. `x-sdk-date`, `host`, `authorization`), in order.
+    pub fn added_headers(&self) -> &[HeaderName] {
+        &self.added.names[..self.added.len]
+    }
+}
+
+impl std::fmt::Debug for SigningOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningOutput")
+            .field("canonical_request", &self.canonical_request())
+            .field("string_to_sign", &self.string_to_sign())
+            .field("signed_headers", &self.signed_headers())
+            .field("authorization", &self.authorization())
+            .field("added_headers", &self.added_headers())
+            .finish()
+    }
+}
+
+/// The at most five headers a signature adds (`X-Sdk-Date`, `Host`, the content hash, `X-Security-Token`,
+/// `Authorization`), kept inline.
+/// Unused slots hold a standard header name, which costs no allocation.
+#[derive(Clone, PartialEq, Eq)]
+struct AddedHeaders {
+    names: [HeaderName; 5],
+    len: usize,
+}
+
+impl Default for AddedHeaders {
+    fn default() -> Self {
+        Self {
+            names: std::array::from_fn(|_| AUTHORIZATION),
+            len: 0,
+        }
+    }
+}
+
+impl AddedHeaders {
+    fn push(&mut self, name: HeaderName) {
+        if let Some(slot) = self.names.get_mut(self.len) {
+            *slot = name;
+            self.len += 1;
+        }
+    }
 }
 
 /// Why a request could not be signed. The request is left untouched.
@@ -238,22 +342,36 @@ pub(crate) fn string_to_sign(
     scope: Option<&str>,
     canonical_request: &str,
 ) -> String {
-    let name = algorithm.name();
+    let mut sts = String::with_capacity(string_to_sign_len(algorithm, date, scope));
     let hash = algorithm
         .hash_kind()
         .hex_digest(canonical_request.as_bytes());
-    let mut sts =
-        String::with_capacity(name.len() + date.len() + 68 + scope.map_or(0, |s| s.len() + 1));
-    sts.push_str(name);
-    sts.push('\n');
-    sts.push_str(date);
-    sts.push('\n');
-    if let Some(scope) = scope {
-        sts.push_str(scope);
-        sts.push('\n');
-    }
-    sts.push_str(hex::as_str(&hash));
+    push_string_to_sign(&mut sts, algorithm, date, scope, &hash);
     sts
+}
+
+/// The length of the string to sign (the hash line is 64 hex characters).
+fn string_to_sign_len(algorithm: &SigningAlgorithm, date: &str, scope: Option<&str>) -> usize {
+    algorithm.name().len() + date.len() + 66 + scope.map_or(0, |s| s.len() + 1)
+}
+
+/// Appends the string to sign, given the hex hash of the canonical request.
+fn push_string_to_sign(
+    out: &mut String,
+    algorithm: &SigningAlgorithm,
+    date: &str,
+    scope: Option<&str>,
+    canonical_hash: &[u8; 64],
+) {
+    out.push_str(algorithm.name());
+    out.push('\n');
+    out.push_str(date);
+    out.push('\n');
+    if let Some(scope) = scope {
+        out.push_str(scope);
+        out.push('\n');
+    }
+    out.push_str(hex::as_str(canonical_hash));
 }
 
 /// `YYYYMMDD/region/service`, the V11 credential scope.
@@ -699,8 +817,16 @@ impl Signer {
 
             let path = uri.path();
             let query = uri.query().unwrap_or("");
-            let mut canonical_request = String::with_capacity(
-                method.as_str().len()
+            let scope = match &self.algorithm {
+                SigningAlgorithm::V11HmacSha256 { region, service } => {
+                    Some(v11_scope(date, region, service))
+                }
+                _ => None,
+            };
+            // One buffer: the canonical request, then the string to sign (see `SigningOutput`).
+            let mut text = String::with_capacity(
+                string_to_sign_len(&self.algorithm, date, scope.as_deref())
+                    + method.as_str().len()
                     + path.len() * 3
                     + query.len() * 3
                     + lines
@@ -710,32 +836,33 @@ impl Signer {
                     + 72,
             );
             let signed_range = write_canonical_request(
-                &mut canonical_request,
+                &mut text,
                 method.as_str(),
                 path,
                 query,
                 lines,
                 payload_hash,
             )?;
-            let signed_headers = canonical_request[signed_range].to_owned();
-
-            let scope = match &self.algorithm {
-                SigningAlgorithm::V11HmacSha256 { region, service } => {
-                    Some(v11_scope(date, region, service))
-                }
-                _ => None,
-            };
-            let string_to_sign =
-                string_to_sign(&self.algorithm, date, scope.as_deref(), &canonical_request);
+            let canonical_end = text.len();
+            let canonical_hash = self.algorithm.hash_kind().hex_digest(text.as_bytes());
+            push_string_to_sign(
+                &mut text,
+                &self.algorithm,
+                date,
+                scope.as_deref(),
+                &canonical_hash,
+            );
             let authorization = authorization(
                 &self.algorithm,
                 access_key,
                 secret_key,
                 scope.as_deref(),
-                &signed_headers,
-                &string_to_sign,
+                &text[signed_range.clone()],
+                &text[canonical_end..],
             )?;
-            let authorization_value = HeaderValue::from_str(&authorization).map_err(|_| {
+            // `Bytes::from(String)` takes the buffer over: the value is not copied again.
+            let authorization_value =
+                HeaderValue::from_maybe_shared(bytes::Bytes::from(authorization)).map_err(|_| {
                 SignError::InvalidHeaderValue {
                     name: AUTHORIZATION.as_str().to_owned(),
                     reason: "the access key id, region or service contains characters not allowed in a header",
@@ -774,7 +901,7 @@ impl Signer {
             // unambiguous (`+`, sorting, escapes) for any gateway.
             let new_uri = match uri.query() {
                 Some(q) => {
-                    let canonical_query = canonical_query_of(&canonical_request);
+                    let canonical_query = canonical_query_of(&text[..canonical_end]);
                     if canonical_query == q {
                         None
                     } else {
@@ -785,10 +912,9 @@ impl Signer {
             };
 
             Plan {
-                canonical_request,
-                string_to_sign,
-                signed_headers,
-                authorization,
+                text,
+                canonical_end,
+                signed_range,
                 authorization_value,
                 added,
                 rewrites,
@@ -797,25 +923,25 @@ impl Signer {
         };
 
         // Nothing below can fail.
-        let mut added_headers = Vec::with_capacity(5);
+        let mut added = AddedHeaders::default();
         for (name, value) in plan.added.into_iter().flatten() {
-            added_headers.push(name.clone());
+            added.push(name.clone());
             headers.insert(name, value);
         }
         for (name, value) in plan.rewrites {
             headers.insert(name, value);
         }
-        headers.insert(AUTHORIZATION, plan.authorization_value);
-        added_headers.push(AUTHORIZATION);
+        headers.insert(AUTHORIZATION, plan.authorization_value.clone());
+        added.push(AUTHORIZATION);
         if let Some(new_uri) = plan.new_uri {
             *uri = new_uri;
         }
         Ok(SigningOutput {
-            canonical_request: plan.canonical_request,
-            string_to_sign: plan.string_to_sign,
-            signed_headers: plan.signed_headers,
-            authorization: plan.authorization,
-            added_headers,
+            text: plan.text,
+            canonical_end: plan.canonical_end,
+            signed_headers: plan.signed_range,
+            authorization: plan.authorization_value,
+            added,
         })
     }
 }
@@ -829,10 +955,9 @@ fn sec1(x: &[u8; 32], y: &[u8; 32]) -> [u8; 65] {
 }
 
 struct Plan {
-    canonical_request: String,
-    string_to_sign: String,
-    signed_headers: String,
-    authorization: String,
+    text: String,
+    canonical_end: usize,
+    signed_range: std::ops::Range<usize>,
     authorization_value: HeaderValue,
     added: [Option<(HeaderName, HeaderValue)>; 4],
     rewrites: Vec<(HeaderName, HeaderValue)>,

@@ -330,7 +330,7 @@ async fn authenticator_discovers_the_project_from_the_region() {
         .unwrap()
         .unwrap();
     assert_eq!(parts.headers["x-project-id"], "pid-1");
-    assert!(out.signed_headers.split(';').any(|h| h == "x-project-id"));
+    assert!(out.signed_headers().split(';').any(|h| h == "x-project-id"));
     // No region: a clear error, and the request head is untouched.
     let (mut parts, ()) = http::Request::post("https://svc.example/v3/x")
         .body(())

@@ -363,14 +363,14 @@ async fn temporary_keys_via_the_authenticator_carry_the_security_token() {
     assert_eq!(parts.headers["x-security-token"], "SECTOK");
     assert_eq!(parts.headers["x-project-id"], "proj-1");
     assert!(
-        out.signed_headers.contains("x-project-id"),
+        out.signed_headers().contains("x-project-id"),
         "{}",
-        out.signed_headers
+        out.signed_headers()
     );
     assert!(
-        out.signed_headers.contains("x-security-token"),
+        out.signed_headers().contains("x-security-token"),
         "{}",
-        out.signed_headers
+        out.signed_headers()
     );
     assert!(
         parts.headers["authorization"]

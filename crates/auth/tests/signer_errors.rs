@@ -76,10 +76,10 @@ fn missing_host() {
         .sign_at(&mut req, &creds(), now())
         .unwrap();
     assert!(
-        out.canonical_request
+        out.canonical_request()
             .contains("\nhost:api.example.com:8443\n")
     );
-    assert!(!out.added_headers.contains(&http::header::HOST));
+    assert!(!out.added_headers().contains(&http::header::HOST));
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn header_values_that_cannot_be_signed() {
     let out = Signer::default()
         .sign_at(&mut req, &creds(), now())
         .unwrap();
-    assert!(!out.signed_headers.contains("x_bin"));
+    assert!(!out.signed_headers().contains("x_bin"));
     assert_eq!(req.headers()["x_bin"].as_bytes(), b"caf\xe9 ");
 
     // A security token with a line break never reaches the wire.
@@ -226,14 +226,14 @@ fn adds_only_what_it_must_and_replaces_authorization() {
     assert_eq!(h["x-security-token"], "new-token");
     assert_eq!(h["x-keep"], "padded", "the trimmed value is what is sent");
     assert_eq!(h.get_all("authorization").iter().count(), 1);
-    assert_eq!(h["authorization"].to_str().unwrap(), out.authorization);
-    assert!(!out.signed_headers.contains("authorization"));
+    assert_eq!(h["authorization"].to_str().unwrap(), out.authorization());
+    assert!(!out.signed_headers().contains("authorization"));
     assert_eq!(
-        out.signed_headers,
+        out.signed_headers(),
         "content-type;host;x-keep;x-sdk-date;x-security-token"
     );
     assert_eq!(h.len(), 6);
-    let mut added: Vec<&str> = out.added_headers.iter().map(|n| n.as_str()).collect();
+    let mut added: Vec<&str> = out.added_headers().iter().map(|n| n.as_str()).collect();
     added.sort_unstable();
     assert_eq!(
         added,
@@ -266,7 +266,7 @@ fn precomputed_payload_hash_is_used_for_non_empty_bodies() {
         .sign_at(&mut req, &creds(), now())
         .unwrap();
     assert!(
-        out.canonical_request
+        out.canonical_request()
             .ends_with("\n0000000000000000000000000000000000000000000000000000000000000000")
     );
     // SM3 algorithms look at their own header only.
@@ -278,10 +278,10 @@ fn precomputed_payload_hash_is_used_for_non_empty_bodies() {
         .sign_at(&mut req2, &creds(), now())
         .unwrap();
     assert!(
-        out.canonical_request
+        out.canonical_request()
             .contains("\nx-sdk-content-sha256:abc\n")
     );
-    assert!(!out.canonical_request.ends_with("\nabc"));
+    assert!(!out.canonical_request().ends_with("\nabc"));
 }
 
 #[test]

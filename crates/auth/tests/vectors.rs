@@ -46,7 +46,7 @@ fn sign(
 }
 
 fn sts_hash(out: &SigningOutput) -> &str {
-    out.string_to_sign.rsplit('\n').next().unwrap()
+    out.string_to_sign().rsplit('\n').next().unwrap()
 }
 
 fn auth(req: &http::Request<Vec<u8>>) -> &str {
@@ -66,20 +66,20 @@ fn v1_documented_gateway_example() {
     );
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         "GET\n/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs/\nlimit=2&marker=13551d6b-755d-4757-b956-536f674975c0\n\
          content-type:application/json\nhost:service.region.example.com\nx-sdk-date:20191115T033655Z\n\n\
          content-type;host;x-sdk-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
     assert_eq!(
-        out.string_to_sign,
+        out.string_to_sign(),
         "SDK-HMAC-SHA256\n20191115T033655Z\nb25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a"
     );
     assert_eq!(
         auth(&req),
         "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
     );
-    assert_eq!(out.authorization, auth(&req));
+    assert_eq!(out.authorization(), auth(&req));
     assert_eq!(req.headers()["host"], "service.region.example.com");
 }
 
@@ -98,7 +98,7 @@ fn s1_stop_job_json_body() {
     );
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!(
             "POST\n/v3/jobs/stop/\n\n{S_HEADERS}94f7322bf4f06fae4223f7a0cbac133e4471f0b17451231d5c4e7cbc25a9a06e"
         )
@@ -114,11 +114,11 @@ fn s1_stop_job_json_body() {
         )
     );
     assert_eq!(
-        out.signed_headers,
+        out.signed_headers(),
         "content-type;host;x-project-id;x-sdk-date"
     );
     assert_eq!(
-        out.added_headers,
+        out.added_headers(),
         vec![http::header::HOST, http::header::AUTHORIZATION]
     );
 }
@@ -133,7 +133,7 @@ fn s2_stop_build_job_empty_body() {
     );
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!(
             "POST\n/v3/jobs/f9d6c8466d614a9788e9a0acf6c15f46/20/stop/\n\n{S_HEADERS}{EMPTY_SHA256}"
         )
@@ -164,7 +164,7 @@ fn s3_query_with_date_times() {
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     let query = "end_time=2025-11-14%2023%3A59%3A59&page_index=0&page_size=20&start_time=2025-11-01%2000%3A00%3A00";
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!(
             "GET\n/v3/jobs/f9d6c8466d614a9788e9a0acf6c15f46/build-info-records/\n{query}\n{S_HEADERS}{EMPTY_SHA256}"
         )
@@ -198,7 +198,7 @@ fn s4_query_quirks() {
     );
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!(
             "GET\n/v1/job/{PROJECT}/list/\nB=x%20y%2Bz%2F~%2A%C3%A9&a0=1&a%3A=2&build_status=failed&build_status=success&by_group=true&page_index=0&page_size=10&search=\n{S_HEADERS}{EMPTY_SHA256}"
         )
@@ -225,7 +225,7 @@ fn s5_path_quirks() {
     );
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!("GET\n/v1/record/p%201/x/%C3%BC~a/\n\n{S_HEADERS}{EMPTY_SHA256}")
     );
     assert_eq!(
@@ -262,7 +262,7 @@ fn s6_header_quirks() {
     let creds = creds().with_security_token("SECTOKEN-EXAMPLE");
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds);
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!(
             "GET\n/v3/jobs/f9d6c8466d614a9788e9a0acf6c15f46/status/\n\ncontent-type:application/json\nhost:127.0.0.1:8443\n\
              x-project-id:{PROJECT}\nx-sdk-date:{DATE}\nx-security-token:SECTOKEN-EXAMPLE\nx-trim:inner   spaces kept\n\n\
@@ -296,7 +296,7 @@ fn s7a_unsigned_payload() {
     );
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!(
             "PUT\n/v1/upload/\n\ncontent-type:text/plain\nhost:example.com\nx-sdk-content-sha256:UNSIGNED-PAYLOAD\nx-sdk-date:{DATE}\n\n\
              content-type;host;x-sdk-content-sha256;x-sdk-date\nUNSIGNED-PAYLOAD"
@@ -328,7 +328,7 @@ fn s7b_unsigned_payload_header_but_empty_body() {
     );
     let out = sign(SigningAlgorithm::HmacSha256, &mut req, &creds());
     assert!(
-        out.canonical_request
+        out.canonical_request()
             .ends_with(&format!("\n{EMPTY_SHA256}"))
     );
     assert_eq!(
@@ -368,7 +368,7 @@ fn s8_servicestage_cancel_with_temporary_credentials() {
         )
     );
     assert!(
-        out.added_headers
+        out.added_headers()
             .contains(&http::HeaderName::from_static("x-security-token"))
     );
 }
@@ -383,13 +383,13 @@ fn a1_hmac_sm3() {
     );
     let out = sign(SigningAlgorithm::HmacSm3, &mut req, &creds());
     assert_eq!(
-        out.canonical_request,
+        out.canonical_request(),
         format!(
             "POST\n/v3/jobs/stop/\n\n{S_HEADERS}cc22613fbaac60f8f328816d3a2a7b36dbb9ab59dad8648e829a2f2b6745463e"
         )
     );
     assert_eq!(
-        out.string_to_sign,
+        out.string_to_sign(),
         "SDK-HMAC-SM3\n20251114T080042Z\n92c63c4d1367ec0bb27be35e6a7184c2ce3114454a8f281042894102fd573efd"
     );
     assert_eq!(
@@ -414,7 +414,7 @@ fn a2_v11_hmac_sha256() {
     };
     let out = sign(alg, &mut req, &creds());
     assert_eq!(
-        out.string_to_sign,
+        out.string_to_sign(),
         "V11-HMAC-SHA256\n20251114T080042Z\n20251114/cn-north-4/CodeArtsBuild\n1b30d43a7d4f870b0042b1923ff97609fd7184255564b1860827dff3e513feb4"
     );
     assert_eq!(

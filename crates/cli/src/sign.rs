@@ -18,7 +18,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: SignArgs) -> Result<(), CliEr
         .sign_parts(&mut parts, &body, &credentials, SystemTime::now())
         .map_err(sign_error)?;
 
-    let mut added = output.added_headers.clone();
+    let mut added = output.added_headers().to_vec();
     added.sort_by_key(|name| (header_rank(name.as_str()), name.as_str().to_owned()));
     added.dedup();
     let mut stdout = std::io::stdout().lock();
@@ -37,7 +37,9 @@ pub(crate) async fn run(global: &GlobalArgs, args: SignArgs) -> Result<(), CliEr
         writeln!(
             stderr,
             "--- canonical request ---\n{}\n--- string to sign ---\n{}\n--- signed headers ---\n{}",
-            output.canonical_request, output.string_to_sign, output.signed_headers
+            output.canonical_request(),
+            output.string_to_sign(),
+            output.signed_headers()
         )?;
     }
     Ok(())

@@ -340,8 +340,8 @@ impl ServiceClient {
                     if se.is_signature_mismatch()
                         && let Some(s) = &signing
                     {
-                        se.canonical_request = Some(redact_canonical(&s.canonical_request));
-                        se.string_to_sign = Some(s.string_to_sign.clone());
+                        se.canonical_request = Some(redact_canonical(s.canonical_request()));
+                        se.string_to_sign = Some(s.string_to_sign().to_owned());
                     }
                     let class = match se.status.as_u16() {
                         429 => FailureClass::Throttled,

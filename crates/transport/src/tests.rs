@@ -162,13 +162,11 @@ impl Authenticate for RecordingAuth {
             .headers
             .insert("authorization", format!("SIG-{n}").parse().unwrap());
         assert!(ctx.requires_project_scope);
-        Ok(Some(SigningOutput {
-            canonical_request: format!("POST\n/v3/jobs/build/\n\ncanonical-{n}"),
-            string_to_sign: format!("SDK-HMAC-SHA256\nsts-{n}"),
-            signed_headers: "content-type;host;x-sdk-date".into(),
-            authorization: format!("SIG-{n}"),
-            added_headers: vec![],
-        }))
+        Ok(Some(SigningOutput::new(
+            &format!("POST\n/v3/jobs/build/\n\ncontent-type;host;x-sdk-date\ncanonical-{n}"),
+            &format!("SDK-HMAC-SHA256\nsts-{n}"),
+            format!("SIG-{n}").parse().unwrap(),
+        )))
     }
 
     fn invalidate(&self) {
@@ -611,7 +609,7 @@ async fn signature_mismatch_carries_what_was_signed() {
     assert!(se.is_signature_mismatch());
     assert_eq!(
         se.canonical_request.as_deref(),
-        Some("POST\n/v3/jobs/build/\n\ncanonical-1")
+        Some("POST\n/v3/jobs/build/\n\ncontent-type;host;x-sdk-date\ncanonical-1")
     );
     assert_eq!(se.string_to_sign.as_deref(), Some("SDK-HMAC-SHA256\nsts-1"));
     assert_eq!(
