@@ -9,14 +9,13 @@
 //! addresses exactly one build and carries both its `status` and `abort_status`. The build is final when
 //! [`JobStepStatus::is_final`] says so (a final status, or `abort_status: "aborted"`).
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures_core::Stream;
 use futures_util::stream;
 use hwcloud_transport::Error;
-use hwcloud_transport::poll::PollBackoff;
 pub use hwcloud_transport::poll::WaitConfig;
+use hwcloud_transport::poll::{Page, PollBackoff, paginate};
 use tokio::time::Instant;
 
 use crate::client::CodeArtsBuildApi;
@@ -89,12 +88,9 @@ pub async fn wait_for_build<A: CodeArtsBuildApi + ?Sized>(
             return Ok(status);
         }
         last = Some(status);
-        let delay = backoff.next_delay();
-        if Instant::now() + delay >= deadline {
-            tokio::time::sleep_until(deadline).await;
+        if !backoff.wait(deadline).await {
             return Err(timeout_error(job_id, build_no, started, last.as_ref()));
         }
-        tokio::time::sleep(delay).await;
     }
 }
 
@@ -182,22 +178,10 @@ async fn next_log_chunk<A: CodeArtsBuildApi + ?Sized>(
                 continue;
             }
         }
-        let delay = st.backoff.next_delay();
-        if Instant::now() + delay >= deadline {
-            tokio::time::sleep_until(deadline).await;
+        if !st.backoff.wait(deadline).await {
             return Err(timeout(st));
         }
-        tokio::time::sleep(delay).await;
     }
-}
-
-struct PageState<'a, A: ?Sized, T, Q> {
-    api: &'a A,
-    key: String,
-    query: Q,
-    buffer: VecDeque<T>,
-    seen: u64,
-    done: bool,
 }
 
 /// Every build of a job (ShowListHistory), page after page, starting at `query.offset`. Stops when a page is
@@ -207,32 +191,24 @@ pub fn list_history<'a, A: CodeArtsBuildApi + ?Sized>(
     job_id: &str,
     query: ListHistoryQuery,
 ) -> impl Stream<Item = Result<HistoryRecord, Error>> + Send + 'a {
-    let state = PageState {
-        api,
-        key: job_id.to_owned(),
-        query,
-        buffer: VecDeque::new(),
-        seen: 0,
-        done: false,
-    };
-    stream::try_unfold(state, |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.pop_front() {
-                return Ok(Some((item, st)));
-            }
-            if st.done {
-                return Ok(None);
-            }
-            let page = st.api.show_list_history(&st.key, &st.query).await?;
+    paginate(
+        (job_id.to_owned(), query),
+        move |(job_id, mut query)| async move {
+            let page = api.show_list_history(&job_id, &query).await?;
             let n = page.history_records.len() as u64;
-            let reached = u64::from(st.query.offset) + n;
-            st.seen += n;
-            st.done =
-                n == 0 || n < u64::from(st.query.limit) || page.total.is_some_and(|t| reached >= t);
-            st.query.offset = st.query.offset.saturating_add(n as u32);
-            st.buffer.extend(page.history_records);
-        }
-    })
+            let reached = u64::from(query.offset) + n;
+            let more =
+                !(n == 0 || n < u64::from(query.limit) || page.total.is_some_and(|t| reached >= t));
+            query.offset = query.offset.saturating_add(n as u32);
+            Ok((
+                (job_id, query),
+                Page {
+                    items: page.history_records,
+                    more,
+                },
+            ))
+        },
+    )
 }
 
 /// Every job of a CodeArts project (ListProjectJobs, v1), page after page from `query.page_index`. Stops when a
@@ -242,32 +218,26 @@ pub fn list_project_jobs<'a, A: CodeArtsBuildApi + ?Sized>(
     project_id: &str,
     query: ListProjectJobsQuery,
 ) -> impl Stream<Item = Result<Job, Error>> + Send + 'a {
-    let state = PageState {
-        api,
-        key: project_id.to_owned(),
-        seen: u64::from(query.page_index) * u64::from(query.page_size),
-        query,
-        buffer: VecDeque::new(),
-        done: false,
-    };
-    stream::try_unfold(state, |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.pop_front() {
-                return Ok(Some((item, st)));
-            }
-            if st.done {
-                return Ok(None);
-            }
-            let page = st.api.list_project_jobs(&st.key, &st.query).await?;
+    let seen = u64::from(query.page_index) * u64::from(query.page_size);
+    paginate(
+        (project_id.to_owned(), query, seen),
+        move |(project_id, mut query, mut seen)| async move {
+            let page = api.list_project_jobs(&project_id, &query).await?;
             let n = page.jobs.len() as u64;
-            st.seen += n;
-            st.done = n == 0
-                || n < u64::from(st.query.page_size)
-                || page.total.is_some_and(|t| st.seen >= t);
-            st.query.page_index = st.query.page_index.saturating_add(1);
-            st.buffer.extend(page.jobs);
-        }
-    })
+            seen += n;
+            let more = !(n == 0
+                || n < u64::from(query.page_size)
+                || page.total.is_some_and(|t| seen >= t));
+            query.page_index = query.page_index.saturating_add(1);
+            Ok((
+                (project_id, query, seen),
+                Page {
+                    items: page.jobs,
+                    more,
+                },
+            ))
+        },
+    )
 }
 
 /// Every job of a CodeArts project (ShowJobListByProjectId, v3), page after page from `page_index`.
@@ -277,32 +247,24 @@ pub fn show_job_list_by_project_id<'a, A: CodeArtsBuildApi + ?Sized>(
     page_index: u32,
     page_size: u32,
 ) -> impl Stream<Item = Result<Job, Error>> + Send + 'a {
-    let state = PageState {
-        api,
-        key: project_id.to_owned(),
-        seen: u64::from(page_index) * u64::from(page_size),
-        query: (page_index, page_size),
-        buffer: VecDeque::new(),
-        done: false,
-    };
-    stream::try_unfold(state, |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.pop_front() {
-                return Ok(Some((item, st)));
-            }
-            if st.done {
-                return Ok(None);
-            }
-            let (index, size) = st.query;
-            let page = st
-                .api
-                .show_job_list_by_project_id(&st.key, index, size)
+    let seen = u64::from(page_index) * u64::from(page_size);
+    paginate(
+        (project_id.to_owned(), page_index, seen),
+        move |(project_id, index, mut seen)| async move {
+            let page = api
+                .show_job_list_by_project_id(&project_id, index, page_size)
                 .await?;
             let n = page.jobs.len() as u64;
-            st.seen += n;
-            st.done = n == 0 || n < u64::from(size) || page.total.is_some_and(|t| st.seen >= t);
-            st.query.0 = index.saturating_add(1);
-            st.buffer.extend(page.jobs);
-        }
-    })
+            seen += n;
+            let more =
+                !(n == 0 || n < u64::from(page_size) || page.total.is_some_and(|t| seen >= t));
+            Ok((
+                (project_id, index.saturating_add(1), seen),
+                Page {
+                    items: page.jobs,
+                    more,
+                },
+            ))
+        },
+    )
 }

@@ -4,14 +4,13 @@
 //! nothing: dropping the future or stream cancels everything, with no task left behind. A build's final state is
 //! read from the build instance details (0269, `build_state`).
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures_core::Stream;
 use futures_util::stream;
 use hwcloud_transport::Error;
-use hwcloud_transport::poll::PollBackoff;
 pub use hwcloud_transport::poll::WaitConfig;
+use hwcloud_transport::poll::{Page, PollBackoff, paginate};
 use tokio::time::Instant;
 
 use crate::client::ServiceStageApi;
@@ -68,12 +67,9 @@ pub async fn wait_for_build<A: ServiceStageApi + ?Sized>(
             return Ok(build);
         }
         last = Some(build);
-        let delay = backoff.next_delay();
-        if Instant::now() + delay >= deadline {
-            tokio::time::sleep_until(deadline).await;
+        if !backoff.wait(deadline).await {
             return Err(timeout_error(build_id, started, last.as_ref()));
         }
-        tokio::time::sleep(delay).await;
     }
 }
 
@@ -156,23 +152,10 @@ async fn next_log_chunk<A: ServiceStageApi + ?Sized>(
             st.final_seen = true;
             continue;
         }
-        let delay = st.backoff.next_delay();
-        if Instant::now() + delay >= deadline {
-            tokio::time::sleep_until(deadline).await;
+        if !st.backoff.wait(deadline).await {
             return Err(timeout(st));
         }
-        tokio::time::sleep(delay).await;
     }
-}
-
-struct PageState<'a, A: ?Sized, T, Q> {
-    api: &'a A,
-    key: String,
-    query: Q,
-    buffer: VecDeque<T>,
-    seen: u64,
-    first_of_last_page: Option<String>,
-    done: bool,
 }
 
 /// Every build job (0218), page after page from `query.page`. Stops when a page is empty or short, `total` jobs
@@ -181,40 +164,40 @@ pub fn list_jobs<'a, A: ServiceStageApi + ?Sized>(
     api: &'a A,
     query: ListJobsQuery,
 ) -> impl Stream<Item = Result<JobSummary, Error>> + Send + 'a {
-    let state = PageState {
-        api,
-        key: String::new(),
-        seen: u64::from(query.page.saturating_sub(1)) * u64::from(query.per_page),
-        query,
-        buffer: VecDeque::new(),
-        first_of_last_page: None,
-        done: false,
-    };
-    stream::try_unfold(state, |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.pop_front() {
-                return Ok(Some((item, st)));
-            }
-            if st.done {
-                return Ok(None);
-            }
-            let page = st.api.list_jobs(&st.query).await?;
+    let seen = u64::from(query.page.saturating_sub(1)) * u64::from(query.per_page);
+    let state = (query, seen, None::<String>);
+    paginate(
+        state,
+        move |(mut query, mut seen, first_of_last_page)| async move {
+            let page = api.list_jobs(&query).await?;
             let n = page.list.len() as u64;
             let first = page.list.first().and_then(|j| j.job_id.clone());
-            if first.is_some() && first == st.first_of_last_page {
-                return Ok(None);
+            // A service that ignores the page number answers the same page again: stop rather than loop.
+            if first.is_some() && first == first_of_last_page {
+                return Ok((
+                    (query, seen, first),
+                    Page {
+                        items: Vec::new(),
+                        more: false,
+                    },
+                ));
             }
-            st.first_of_last_page = first;
-            st.seen += n;
-            st.done = n == 0
-                || n < u64::from(st.query.per_page)
+            seen += n;
+            let more = !(n == 0
+                || n < u64::from(query.per_page)
                 || page
                     .total
-                    .is_some_and(|t| st.seen >= u64::try_from(t).unwrap_or(0));
-            st.query.page = st.query.page.saturating_add(1);
-            st.buffer.extend(page.list);
-        }
-    })
+                    .is_some_and(|t| seen >= u64::try_from(t).unwrap_or(0)));
+            query.page = query.page.saturating_add(1);
+            Ok((
+                (query, seen, first),
+                Page {
+                    items: page.list,
+                    more,
+                },
+            ))
+        },
+    )
 }
 
 /// Every build instance of a job (0219). Paging parameters are undocumented for this operation: when
@@ -225,43 +208,42 @@ pub fn list_builds<'a, A: ServiceStageApi + ?Sized>(
     job_id: &str,
     query: ListBuildsQuery,
 ) -> impl Stream<Item = Result<BuildSummary, Error>> + Send + 'a {
-    let state = PageState {
-        api,
-        key: job_id.to_owned(),
-        seen: 0,
-        query,
-        buffer: VecDeque::new(),
-        first_of_last_page: None,
-        done: false,
-    };
-    stream::try_unfold(state, |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.pop_front() {
-                return Ok(Some((item, st)));
-            }
-            if st.done {
-                return Ok(None);
-            }
-            let page = st.api.list_builds(&st.key, &st.query).await?;
+    let state = (job_id.to_owned(), query, 0u64, None::<String>);
+    paginate(
+        state,
+        move |(job_id, mut query, mut seen, first_of_last_page)| async move {
+            let page = api.list_builds(&job_id, &query).await?;
             let n = page.list.len() as u64;
             let first = page.list.first().and_then(|b| b.build_id.clone());
-            if first.is_some() && first == st.first_of_last_page {
-                return Ok(None);
+            // A service that ignores the page number answers the same page again: stop rather than loop.
+            if first.is_some() && first == first_of_last_page {
+                return Ok((
+                    (job_id, query, seen, first),
+                    Page {
+                        items: Vec::new(),
+                        more: false,
+                    },
+                ));
             }
-            st.first_of_last_page = first;
-            st.seen += n;
-            st.done = match st.query.per_page {
-                None => true,
+            seen += n;
+            let more = match query.per_page {
+                None => false,
                 Some(per_page) => {
-                    n == 0
+                    !(n == 0
                         || n < u64::from(per_page)
                         || page
                             .total
-                            .is_some_and(|t| st.seen >= u64::try_from(t).unwrap_or(0))
+                            .is_some_and(|t| seen >= u64::try_from(t).unwrap_or(0)))
                 }
             };
-            st.query.page = Some(st.query.page.unwrap_or(1).saturating_add(1));
-            st.buffer.extend(page.list);
-        }
-    })
+            query.page = Some(query.page.unwrap_or(1).saturating_add(1));
+            Ok((
+                (job_id, query, seen, first),
+                Page {
+                    items: page.list,
+                    more,
+                },
+            ))
+        },
+    )
 }
