@@ -1,4 +1,4 @@
-//! `cargo xtask ci`: exactly what `.ci/run` runs.
+//! `cargo xtask ci`: exactly what `.ci/run` runs: fmt, clippy, codegen and MSRV checks, rustdoc, tests.
 
 use anyhow::Result;
 
@@ -19,6 +19,12 @@ pub(crate) fn run() -> Result<()> {
     )?;
     crate::codegen::run(&["--check".to_string()])?;
     crate::msrv::run()?;
+    // Broken intra-doc links and malformed docs fail CI like any other warning.
+    process::run_with_env(
+        "cargo",
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     process::run("cargo", &["test", "--workspace"])?;
     Ok(())
 }

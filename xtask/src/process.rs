@@ -16,9 +16,15 @@ pub(crate) fn workspace_root() -> PathBuf {
 
 /// Runs `program args…` in the workspace root, echoing it, and fails if it fails.
 pub(crate) fn run(program: &str, args: &[&str]) -> Result<()> {
+    run_with_env(program, args, &[])
+}
+
+/// [`run`] with extra environment variables for the child process.
+pub(crate) fn run_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
     eprintln!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(workspace_root())
         .status()
         .with_context(|| format!("could not start {program}"))?;
