@@ -5,8 +5,9 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use futures_util::StreamExt;
 use hwcloud::codeartsbuild::model::{
-    ListHistoryQuery, ListProjectJobsQuery, LogLevel, RunJobRequest, Scm,
+    JobStepStatus, ListHistoryQuery, ListProjectJobsQuery, LogLevel, RunJobRequest, Scm,
 };
+use hwcloud::codeartsbuild::wait::{self, WaitConfig, WaitError};
 use hwcloud::codeartsbuild::{CodeArtsBuildApi, CodeArtsBuildClient};
 
 use crate::args::{GlobalArgs, OutputFormat};
@@ -319,71 +320,56 @@ async fn wait(
     let (job_id, build_no) = (a.build.job_id.as_str(), a.build.build_no);
     let interval = crate::seconds("--interval", a.interval)?;
     let timeout = crate::seconds("--timeout", a.timeout)?;
-    let deadline = tokio::time::Instant::now() + timeout;
+    // `--interval` is a fixed polling period: the backoff starts and stays there.
+    let schedule = |timeout| WaitConfig::new(interval, interval, timeout);
     let progress = Progress::new(format!("build {build_no} of job {job_id}"));
-    let mut offset = 0u64;
-    loop {
-        if a.follow_logs {
-            drain_log(client, job_id, build_no, &mut offset, &progress).await?;
+    let gave_up = |e: WaitError| {
+        progress.finish("stopped waiting");
+        from_wait(e)
+    };
+    let started = tokio::time::Instant::now();
+    if a.follow_logs {
+        // The stream ends once the build is final and its log is drained.
+        let mut log = std::pin::pin!(wait::follow_log(
+            client,
+            job_id,
+            build_no,
+            &schedule(timeout)
+        ));
+        while let Some(chunk) = log.next().await {
+            progress.print_stdout(chunk.map_err(gave_up)?.as_bytes())?;
         }
-        let status = client
-            .show_job_step_status(job_id, Some(build_no))
-            .await
-            .map_err(from_sdk)?;
-        let label = status
-            .status
-            .as_ref()
-            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned());
-        progress.status(&label);
-        if status.is_final() {
-            if a.follow_logs {
-                // The log may have grown between the last read and the final status.
-                drain_log(client, job_id, build_no, &mut offset, &progress).await?;
-            }
-            progress.finish(&label);
-            if !a.follow_logs {
-                crate::print(Ok::<_, hwcloud::transport::Error>(&status), out)?;
-            }
-            let success = status.status.as_ref().is_some_and(|s| s.is_success());
-            if !success {
-                return Err(CliError::Other(format!(
-                    "build {build_no} of job {job_id} ended with status {label}"
-                )));
-            }
-            return Ok(());
-        }
-        if tokio::time::Instant::now() + interval > deadline {
-            progress.finish(&label);
-            return Err(CliError::Network(format!(
-                "timed out after {timeout:?} waiting for build {build_no} of job {job_id} (last status {label})"
-            )));
-        }
-        tokio::time::sleep(interval).await;
     }
+    let left = schedule(timeout.saturating_sub(started.elapsed()));
+    let status = wait::wait_for_build_observed(client, job_id, build_no, &left, |s| {
+        progress.status(&step_label(s))
+    })
+    .await
+    .map_err(gave_up)?;
+    let label = step_label(&status);
+    progress.finish(&label);
+    if !a.follow_logs {
+        crate::print(Ok::<_, hwcloud::transport::Error>(&status), out)?;
+    }
+    if !status.status.as_ref().is_some_and(|s| s.is_success()) {
+        return Err(CliError::Other(format!(
+            "build {build_no} of job {job_id} ended with status {label}"
+        )));
+    }
+    Ok(())
 }
 
-/// Prints every log chunk available now (DownloadRealTimeLog from `offset`) to stdout.
-async fn drain_log(
-    client: &CodeArtsBuildClient,
-    job_id: &str,
-    build_no: u32,
-    offset: &mut u64,
-    progress: &Progress,
-) -> Result<(), CliError> {
-    loop {
-        let chunk = client
-            .download_real_time_log(job_id, build_no, *offset, None)
-            .await
-            .map_err(from_sdk)?;
-        let next = chunk.offset.and_then(|o| u64::try_from(o).ok());
-        *offset = next
-            .unwrap_or(*offset + chunk.content.len() as u64)
-            .max(*offset);
-        if !chunk.content.is_empty() {
-            progress.print_stdout(chunk.content.as_bytes())?;
-        }
-        if !chunk.has_more_data || chunk.content.is_empty() {
-            return Ok(());
-        }
+fn step_label(status: &JobStepStatus) -> String {
+    status
+        .status
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned())
+}
+
+/// A deadline counts as a network-class failure for the exit code, like any other timeout.
+fn from_wait(e: WaitError) -> CliError {
+    match e {
+        WaitError::Api(e) => from_sdk(e),
+        other => CliError::Network(other.to_string()),
     }
 }

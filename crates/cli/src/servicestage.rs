@@ -1,7 +1,11 @@
 //! `hwcloud servicestage ...`: one subcommand per ServiceStage `/assembling/v1` operation, plus `wait`.
 
 use clap::{Args, Subcommand, ValueEnum};
-use hwcloud::servicestage::model::{JobSpec, ListBuildsQuery, ListJobsQuery, TaskName};
+use futures_util::StreamExt;
+use hwcloud::servicestage::model::{
+    BuildInstance, JobSpec, ListBuildsQuery, ListJobsQuery, TaskName,
+};
+use hwcloud::servicestage::wait::{self, WaitConfig, WaitError};
 use hwcloud::servicestage::{ServiceStageApi, ServiceStageClient};
 
 use crate::args::{GlobalArgs, OutputFormat};
@@ -228,64 +232,51 @@ async fn wait(client: &ServiceStageClient, a: WaitArgs, out: OutputFormat) -> Re
     let build_id = a.build_id.as_str();
     let interval = crate::seconds("--interval", a.interval)?;
     let timeout = crate::seconds("--timeout", a.timeout)?;
-    let deadline = tokio::time::Instant::now() + timeout;
+    // `--interval` is a fixed polling period: the backoff starts and stays there.
+    let schedule = |timeout| WaitConfig::new(interval, interval, timeout);
     let progress = Progress::new(format!("build {build_id}"));
-    let mut from = 0u64;
-    loop {
-        if a.follow_logs {
-            drain_log(client, build_id, &mut from, &progress).await?;
+    let gave_up = |e: WaitError| {
+        progress.finish("stopped waiting");
+        from_wait(e)
+    };
+    let started = tokio::time::Instant::now();
+    if a.follow_logs {
+        // The stream ends once the build is final and its log is drained.
+        let mut log = std::pin::pin!(wait::follow_log(client, build_id, &schedule(timeout)));
+        while let Some(chunk) = log.next().await {
+            progress.print_stdout(chunk.map_err(gave_up)?.as_bytes())?;
         }
-        let build = client.show_build(build_id).await.map_err(from_sdk)?;
-        let label = build
-            .build_state
-            .as_ref()
-            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned());
-        progress.status(&label);
-        if build.build_state.as_ref().is_some_and(|s| s.is_final()) {
-            if a.follow_logs {
-                // The log may have grown between the last read and the final state.
-                drain_log(client, build_id, &mut from, &progress).await?;
-            }
-            progress.finish(&label);
-            if !a.follow_logs {
-                crate::print(Ok::<_, hwcloud::transport::Error>(&build), out)?;
-            }
-            if label != "Successful" {
-                return Err(CliError::Other(format!(
-                    "build {build_id} ended with state {label}"
-                )));
-            }
-            return Ok(());
-        }
-        if tokio::time::Instant::now() + interval > deadline {
-            progress.finish(&label);
-            return Err(CliError::Network(format!(
-                "timed out after {timeout:?} waiting for build {build_id} (last state {label})"
-            )));
-        }
-        tokio::time::sleep(interval).await;
     }
+    let left = schedule(timeout.saturating_sub(started.elapsed()));
+    let build = wait::wait_for_build_observed(client, build_id, &left, |b| {
+        progress.status(&state_label(b))
+    })
+    .await
+    .map_err(gave_up)?;
+    let label = state_label(&build);
+    progress.finish(&label);
+    if !a.follow_logs {
+        crate::print(Ok::<_, hwcloud::transport::Error>(&build), out)?;
+    }
+    if label != "Successful" {
+        return Err(CliError::Other(format!(
+            "build {build_id} ended with state {label}"
+        )));
+    }
+    Ok(())
 }
 
-/// Prints every log chunk available now (ShowLogs from `from`) to stdout.
-async fn drain_log(
-    client: &ServiceStageClient,
-    build_id: &str,
-    from: &mut u64,
-    progress: &Progress,
-) -> Result<(), CliError> {
-    loop {
-        let chunk = client.show_logs(build_id, *from).await.map_err(from_sdk)?;
-        if !chunk.buildlog.is_empty() {
-            progress.print_stdout(chunk.buildlog.as_bytes())?;
-        }
-        let next = chunk
-            .next
-            .and_then(|n| u64::try_from(n).ok())
-            .unwrap_or(*from + chunk.buildlog.len() as u64);
-        if chunk.buildlog.is_empty() || next <= *from {
-            return Ok(());
-        }
-        *from = next;
+fn state_label(build: &BuildInstance) -> String {
+    build
+        .build_state
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned())
+}
+
+/// A deadline counts as a network-class failure for the exit code, like any other timeout.
+fn from_wait(e: WaitError) -> CliError {
+    match e {
+        WaitError::Api(e) => from_sdk(e),
+        other => CliError::Network(other.to_string()),
     }
 }

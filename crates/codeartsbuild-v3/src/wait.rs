@@ -69,6 +69,18 @@ pub async fn wait_for_build<A: CodeArtsBuildApi + ?Sized>(
     build_no: u32,
     config: &WaitConfig,
 ) -> Result<JobStepStatus, WaitError> {
+    wait_for_build_observed(api, job_id, build_no, config, |_| {}).await
+}
+
+/// [`wait_for_build`], calling `on_poll` with every status it reads (the final one included), e.g. to drive a
+/// progress display.
+pub async fn wait_for_build_observed<A: CodeArtsBuildApi + ?Sized>(
+    api: &A,
+    job_id: &str,
+    build_no: u32,
+    config: &WaitConfig,
+    mut on_poll: impl FnMut(&JobStepStatus),
+) -> Result<JobStepStatus, WaitError> {
     let started = Instant::now();
     let deadline = started + config.timeout;
     let mut backoff = PollBackoff::new(config);
@@ -84,6 +96,7 @@ pub async fn wait_for_build<A: CodeArtsBuildApi + ?Sized>(
             Err(_) => return Err(timeout_error(job_id, build_no, started, last.as_ref())),
         };
         tracing::debug!(job_id, build_no, status = ?status.status, "polled build status");
+        on_poll(&status);
         if status.is_final() {
             return Ok(status);
         }

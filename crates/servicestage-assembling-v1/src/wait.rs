@@ -53,6 +53,17 @@ pub async fn wait_for_build<A: ServiceStageApi + ?Sized>(
     build_id: &str,
     config: &WaitConfig,
 ) -> Result<BuildInstance, WaitError> {
+    wait_for_build_observed(api, build_id, config, |_| {}).await
+}
+
+/// [`wait_for_build`], calling `on_poll` with every build read (the final one included), e.g. to drive a
+/// progress display.
+pub async fn wait_for_build_observed<A: ServiceStageApi + ?Sized>(
+    api: &A,
+    build_id: &str,
+    config: &WaitConfig,
+    mut on_poll: impl FnMut(&BuildInstance),
+) -> Result<BuildInstance, WaitError> {
     let started = Instant::now();
     let deadline = started + config.timeout;
     let mut backoff = PollBackoff::new(config);
@@ -63,6 +74,7 @@ pub async fn wait_for_build<A: ServiceStageApi + ?Sized>(
             Err(_) => return Err(timeout_error(build_id, started, last.as_ref())),
         };
         tracing::debug!(build_id, state = ?build.build_state, "polled build state");
+        on_poll(&build);
         if build.is_final() {
             return Ok(build);
         }
