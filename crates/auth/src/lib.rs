@@ -44,9 +44,9 @@ pub use providers::{
     AgencyDomain, AgencyTokenProvider, AuthContext, Authenticator, ChainProvider,
     CredentialSettings, CredentialsError, CredentialsErrorKind, CredentialsFile,
     DEFAULT_METADATA_ENDPOINT, DEFAULT_SECTIONS, EcsMetadataProvider, Env, EnvironmentProvider,
-    GLOBAL_IAM_ENDPOINT, IAM_REGIONS, IamToken, Loader, MemoryEnv, OsEnv, PasswordTokenProvider,
-    ProfileProvider, ProjectIdDiscovery, ProvideAccessKey, ProvideToken, RefreshPolicy,
-    ScopeRequest, SourceAttempt, TemporaryAccessKeyProvider, TokenScope, clock,
+    GLOBAL_IAM_ENDPOINT, IAM_REGIONS, IamToken, LoadMode, Loader, MemoryEnv, OsEnv,
+    PasswordTokenProvider, ProfileProvider, ProjectIdDiscovery, ProvideAccessKey, ProvideToken,
+    RefreshPolicy, ScopeRequest, SourceAttempt, TemporaryAccessKeyProvider, TokenScope, clock,
     credentials_file_path, http_client, iam_endpoint_for_region, load, vars,
 };
 #[cfg(feature = "mock")]

@@ -11,7 +11,7 @@ use credentials_support::{FakeHttp, T0, at, response, token_response};
 use hwcloud_auth::http_client::{HttpError, HttpErrorKind};
 use hwcloud_auth::{
     AuthContext, ChainProvider, CredentialsError, CredentialsErrorKind, CredentialsFile,
-    EnvironmentProvider, Loader, MemoryEnv, MockEnv, ProfileProvider, ProvideAccessKey,
+    EnvironmentProvider, LoadMode, Loader, MemoryEnv, MockEnv, ProfileProvider, ProvideAccessKey,
 };
 
 const FILE: &str = "/home/u/.huaweicloud/credentials";
@@ -480,4 +480,144 @@ async fn loader_with_nothing_falls_back_to_metadata_and_lists_every_source() {
     let parts = apply(loader).await.unwrap();
     assert_eq!(parts.headers["x-security-token"], "MST");
     assert_eq!(parts.headers["x-project-id"], "disc-2");
+}
+
+/// The account configured with both AK/SK and token settings, in the environment and the file.
+fn both_kinds() -> MemoryEnv {
+    MemoryEnv::new()
+        .with_var("HUAWEICLOUD_SDK_AK", "ENVAK")
+        .with_var("HUAWEICLOUD_SDK_SK", "s")
+        .with_var("HUAWEICLOUD_SDK_IAM_USER_NAME", "alice")
+        .with_var("HUAWEICLOUD_SDK_IAM_PASSWORD", "pw")
+        .with_var("HUAWEICLOUD_SDK_IAM_DOMAIN_NAME", "acme")
+        .with_home("/home/u")
+        .with_file(
+            FILE,
+            "[basic]\nak = FILEAK\nsk = s\nproject_id = file-proj\n",
+        )
+}
+
+fn iam() -> FakeHttp {
+    FakeHttp::new(|_, _| Ok(token_response("PW-TOKEN", "2026-11-23T00:00:00Z")))
+}
+
+#[tokio::test]
+async fn loader_token_mode_ignores_access_keys_and_scopes_to_the_region() {
+    let http = iam();
+    let parts = apply(
+        Loader::new(http.arc())
+            .with_env(Arc::new(both_kinds()))
+            .with_mode(LoadMode::Token)
+            .with_region("cn-north-4"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts.headers["x-auth-token"], "PW-TOKEN");
+    assert!(!parts.headers.contains_key("authorization"));
+    // No project named anywhere: the region's default project, which regional services require.
+    assert_eq!(
+        http.json_body(0)["auth"]["scope"],
+        serde_json::json!({"project": {"name": "cn-north-4"}})
+    );
+
+    // Without a region the same settings ask for a domain-scoped token.
+    let http = iam();
+    apply(
+        Loader::new(http.arc())
+            .with_env(Arc::new(both_kinds()))
+            .with_mode(LoadMode::Token),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        http.json_body(0)["auth"]["scope"],
+        serde_json::json!({"domain": {"name": "acme"}})
+    );
+}
+
+#[tokio::test]
+async fn loader_token_mode_without_token_settings_is_an_error() {
+    let env = MemoryEnv::new()
+        .with_var("HUAWEICLOUD_SDK_AK", "ENVAK")
+        .with_var("HUAWEICLOUD_SDK_SK", "s");
+    let e = Loader::new(refused_metadata().arc())
+        .with_env(Arc::new(env))
+        .with_mode(LoadMode::Token)
+        .load()
+        .unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::NotConfigured);
+    assert!(e.to_string().contains("token auth was asked for"), "{e}");
+}
+
+#[tokio::test]
+async fn loader_access_key_mode_ignores_token_settings() {
+    let env = MemoryEnv::new()
+        .with_var("HUAWEICLOUD_SDK_IAM_USER_NAME", "alice")
+        .with_var("HUAWEICLOUD_SDK_IAM_PASSWORD", "pw")
+        .with_var("HUAWEICLOUD_SDK_IAM_DOMAIN_NAME", "acme")
+        .with_home("/home/u")
+        .with_file(
+            FILE,
+            "[basic]\nak = FILEAK\nsk = s\nproject_id = file-proj\n",
+        );
+    let http = iam();
+    let parts = apply(
+        Loader::new(http.arc())
+            .with_env(Arc::new(env))
+            .with_mode(LoadMode::AccessKey),
+    )
+    .await
+    .unwrap();
+    assert!(
+        parts.headers["authorization"]
+            .to_str()
+            .unwrap()
+            .contains("Access=FILEAK")
+    );
+    assert_eq!(http.calls(), 0, "no IAM token was requested");
+}
+
+#[tokio::test]
+async fn loader_explicit_ids_and_endpoint_win_over_environment_and_file() {
+    let parts = apply(
+        Loader::new(iam().arc())
+            .with_env(Arc::new(
+                both_kinds().with_var("HUAWEICLOUD_SDK_PROJECT_ID", "env-proj"),
+            ))
+            .with_project_id("explicit-proj"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts.headers["x-project-id"], "explicit-proj");
+
+    // The file's own project id loses too.
+    let file_only = MemoryEnv::new().with_home("/home/u").with_file(
+        FILE,
+        "[basic]\nak = FILEAK\nsk = s\nproject_id = file-proj\n",
+    );
+    let parts = apply(
+        Loader::new(iam().arc())
+            .with_env(Arc::new(file_only))
+            .with_project_id("explicit-proj"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts.headers["x-project-id"], "explicit-proj");
+
+    // An explicit IAM endpoint wins over the variable.
+    let http = iam();
+    apply(
+        Loader::new(http.arc())
+            .with_env(Arc::new(
+                both_kinds().with_var("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://from-env.test"),
+            ))
+            .with_mode(LoadMode::Token)
+            .with_iam_endpoint("http://explicit.test"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        http.request(0).uri(),
+        "http://explicit.test/v3/auth/tokens?nocatalog=true"
+    );
 }

@@ -5,8 +5,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use hwcloud_auth::http_client::HttpClient as AuthHttpClient;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use hwcloud_auth::vars as auth_vars;
 use hwcloud_auth::{
@@ -25,20 +23,9 @@ pub mod vars {
     pub const METADATA_ENDPOINT: &str = "HUAWEICLOUD_SDK_METADATA_ENDPOINT";
 }
 
-/// How requests are authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum AuthMode {
-    /// The auth crate's [`Loader`] order (the default): AK/SK from the environment, AK/SK from the
-    /// credentials file, token settings from the environment, then from the file, then ECS metadata.
-    #[default]
-    Auto,
-    /// AK/SK signing only: token settings are ignored.
-    AccessKey,
-    /// An IAM token (`X-Auth-Token`) only: a ready token, or one obtained with a user name and password
-    /// (optionally TOTP, an agency); AK/SK settings are ignored.
-    Token,
-}
+/// How requests are authenticated: the auth crate's [`LoadMode`](hwcloud_auth::LoadMode) (`Auto`, the
+/// [`Loader`] order; `AccessKey` only; `Token` only).
+pub type AuthMode = hwcloud_auth::LoadMode;
 
 /// Why a [`Config`] could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -376,40 +363,21 @@ impl ConfigBuilder {
                 Authenticator::token(provider)
             }
             Credentials::FromSettings => {
-                let mode = self.auth_mode.unwrap_or_default();
-                let mut overlay = OverlayEnv::new(base.clone());
+                let mut loader = Loader::new(http.clone())
+                    .with_env(base.clone())
+                    .with_mode(self.auth_mode.unwrap_or_default());
                 if let Some(p) = &self.project_id {
-                    overlay.set(auth_vars::PROJECT_ID, p);
+                    loader = loader.with_project_id(p.clone());
                 }
                 if let Some(d) = &self.domain_id {
-                    overlay.set(auth_vars::DOMAIN_ID, d);
+                    loader = loader.with_domain_id(d.clone());
                 }
                 if let Some(e) = &explicit_iam {
-                    overlay.set(auth_vars::IAM_ENDPOINT, e);
+                    loader = loader.with_iam_endpoint(e.clone());
                 }
-                // A region's default project is named after the region: scope tokens to it unless the
-                // settings name a project.
                 if let Some(r) = &region {
-                    if var(auth_vars::IAM_PROJECT_NAME).is_none()
-                        && var(auth_vars::PROJECT_ID).is_none()
-                    {
-                        overlay.set(auth_vars::IAM_PROJECT_NAME, r);
-                    }
-                    overlay.default_project_name = Some(r.clone());
+                    loader = loader.with_region(r.clone());
                 }
-                match mode {
-                    AuthMode::Auto => {}
-                    AuthMode::AccessKey => overlay.hide(
-                        &[
-                            auth_vars::AUTH_TOKEN,
-                            auth_vars::IAM_USER_NAME,
-                            auth_vars::IAM_PASSWORD,
-                        ],
-                        &["auth_token", "user_name", "password"],
-                    ),
-                    AuthMode::Token => overlay.hide(&[auth_vars::AK, auth_vars::SK], &["ak", "sk"]),
-                }
-                let mut loader = Loader::new(http.clone()).with_env(Arc::new(overlay));
                 if let Some(p) = &self.profile {
                     loader = loader.with_profile(p.clone());
                 }
@@ -420,26 +388,7 @@ impl ConfigBuilder {
                 {
                     loader = loader.with_metadata_endpoint(m);
                 }
-                let auth = loader.load()?;
-                if mode == AuthMode::Token && !auth.is_token() {
-                    return Err(CredentialsError::not_configured(
-                        "IAM token settings",
-                        format!(
-                            "token auth was asked for but none of {}, {}/{}/{} is set \
-                             (nor auth_token, user_name/password/domain_name in the credentials file)",
-                            auth_vars::AUTH_TOKEN,
-                            auth_vars::IAM_USER_NAME,
-                            auth_vars::IAM_PASSWORD,
-                            auth_vars::IAM_DOMAIN_NAME
-                        ),
-                    )
-                    .into());
-                }
-                match &self.project_id {
-                    // The file's own project id would otherwise win for AK/SK read from the file.
-                    Some(p) if !auth.is_token() => auth.with_project_id(p.clone()),
-                    _ => auth,
-                }
+                loader.load()?
             }
         };
 
@@ -475,97 +424,6 @@ impl ConfigBuilder {
 /// The transport reads `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` through the same environment.
 fn transport_env(env: Arc<dyn Env>) -> hwcloud_transport::EnvLookup {
     hwcloud_transport::EnvLookup::from_fn(move |name| env.var(name))
-}
-
-/// The caller's environment with explicit builder values layered on top, and, to force one auth mode,
-/// the other mode's variables and credentials-file keys hidden from the auth crate's [`Loader`].
-#[derive(Debug)]
-struct OverlayEnv {
-    base: Arc<dyn Env>,
-    set: HashMap<String, String>,
-    hidden_vars: Vec<&'static str>,
-    hidden_keys: Vec<&'static str>,
-    default_project_name: Option<String>,
-}
-
-impl OverlayEnv {
-    fn new(base: Arc<dyn Env>) -> Self {
-        Self {
-            base,
-            set: HashMap::new(),
-            hidden_vars: Vec::new(),
-            hidden_keys: Vec::new(),
-            default_project_name: None,
-        }
-    }
-
-    fn set(&mut self, name: &str, value: &str) {
-        self.set.insert(name.to_owned(), value.to_owned());
-    }
-
-    fn hide(&mut self, vars: &[&'static str], file_keys: &[&'static str]) {
-        self.hidden_vars.extend_from_slice(vars);
-        self.hidden_keys.extend_from_slice(file_keys);
-    }
-}
-
-impl Env for OverlayEnv {
-    fn var(&self, name: &str) -> Option<String> {
-        if self.hidden_vars.contains(&name) {
-            return None;
-        }
-        self.set.get(name).cloned().or_else(|| self.base.var(name))
-    }
-
-    fn home_dir(&self) -> Option<PathBuf> {
-        self.base.home_dir()
-    }
-
-    fn read_to_string(&self, path: &Path) -> std::io::Result<String> {
-        let text = self.base.read_to_string(path)?;
-        if self.hidden_keys.is_empty() && self.default_project_name.is_none() {
-            return Ok(text);
-        }
-        // Only the credentials file is read through this (INI): drop the hidden keys' lines, and give
-        // sections without a project scope the region's default project.
-        let key_of = |line: &str| -> Option<String> {
-            let t = line.trim();
-            (!t.starts_with('[')
-                && !t.starts_with('#')
-                && !t.starts_with(';')
-                && t.contains(['=', ':']))
-            .then(|| {
-                t.split(['=', ':'])
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-        };
-        let lines: Vec<&str> = text.lines().collect();
-        let mut out: Vec<String> = Vec::with_capacity(lines.len());
-        for (i, line) in lines.iter().enumerate() {
-            let key = key_of(line);
-            if key
-                .as_deref()
-                .is_some_and(|k| self.hidden_keys.iter().any(|h| h.eq_ignore_ascii_case(k)))
-            {
-                continue;
-            }
-            out.push((*line).to_owned());
-            if let (Some(name), true) = (&self.default_project_name, line.trim().starts_with('[')) {
-                let scoped = lines[i + 1..]
-                    .iter()
-                    .take_while(|l| !l.trim().starts_with('['))
-                    .filter_map(|l| key_of(l))
-                    .any(|k| k == "project_id" || k == "project_name");
-                if !scoped {
-                    out.push(format!("project_name = {name}"));
-                }
-            }
-        }
-        Ok(out.join("\n"))
-    }
 }
 
 /// Fixed AK/SK.

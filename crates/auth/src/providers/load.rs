@@ -35,6 +35,24 @@ pub struct Loader {
     profile: Option<String>,
     totp: Option<Passcode>,
     metadata_endpoint: Option<String>,
+    mode: LoadMode,
+    /// Explicit values that win over the environment and the file (project id, domain id, IAM endpoint).
+    overrides: CredentialSettings,
+    /// The region whose default project scopes tokens when no project is configured.
+    region: Option<String>,
+}
+
+/// Which kind of credentials [`Loader::load`] may return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LoadMode {
+    /// AK/SK when configured, else token settings, else ECS metadata.
+    #[default]
+    Auto,
+    /// AK/SK only (environment, file, ECS metadata); token settings are ignored.
+    AccessKey,
+    /// IAM token settings only; AK/SK settings are ignored, and having no token settings is an error.
+    Token,
 }
 
 impl fmt::Debug for Loader {
@@ -43,6 +61,8 @@ impl fmt::Debug for Loader {
             .field("profile", &self.profile)
             .field("totp", &self.totp.is_some())
             .field("metadata_endpoint", &self.metadata_endpoint)
+            .field("mode", &self.mode)
+            .field("region", &self.region)
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +81,54 @@ impl Loader {
             profile: None,
             totp: None,
             metadata_endpoint: None,
+            mode: LoadMode::Auto,
+            overrides: CredentialSettings::default(),
+            region: None,
+        }
+    }
+
+    /// Restricts what may be loaded (e.g. `--auth token` on the command line).
+    pub fn with_mode(mut self, mode: LoadMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// A project id that wins over the environment and the file.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.overrides.project_id = Some(project_id.into());
+        self
+    }
+
+    /// A domain (account) id that wins over the environment and the file.
+    pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.overrides.domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// An IAM endpoint that wins over the environment and the file.
+    pub fn with_iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.overrides.iam_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The region of the clients: tokens from settings that name no project are scoped to the region's
+    /// default project (named after the region), as regional services such as CodeArts Build require.
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Explicit values win over what the environment or a file says.
+    fn apply_overrides(&self, s: &mut CredentialSettings) {
+        let o = &self.overrides;
+        if o.project_id.is_some() {
+            s.project_id.clone_from(&o.project_id);
+        }
+        if o.domain_id.is_some() {
+            s.domain_id.clone_from(&o.domain_id);
+        }
+        if o.iam_endpoint.is_some() {
+            s.iam_endpoint.clone_from(&o.iam_endpoint);
         }
     }
 
@@ -94,7 +162,8 @@ impl Loader {
     /// Builds the authenticator (see the type docs for the order).
     pub fn load(self) -> Result<Authenticator, CredentialsError> {
         let env = self.env.as_ref();
-        let from_env = CredentialSettings::from_env(env);
+        let mut from_env = CredentialSettings::from_env(env);
+        self.apply_overrides(&mut from_env);
         let file = CredentialsFile::load(env)?;
         let profile = self
             .profile
@@ -126,27 +195,50 @@ impl Loader {
                 (reason, None)
             }
         };
+        let from_file = from_file.map(|mut s| {
+            self.apply_overrides(&mut s);
+            s
+        });
         let global_iam = from_env.iam_endpoint.clone();
+        let access_keys = self.mode != LoadMode::Token;
+        let tokens = self.mode != LoadMode::AccessKey;
 
-        if let Some(creds) = from_env.access_key("environment")? {
+        if access_keys && let Some(creds) = from_env.access_key("environment")? {
             tracing::debug!(source = "environment", "using AK/SK");
             return Ok(self.access_key_auth(creds, &from_env, global_iam.as_deref()));
         }
-        if let Some(s) = &from_file
+        if access_keys
+            && let Some(s) = &from_file
             && let Some(creds) = s.access_key(&file_label)?
         {
             tracing::debug!(source = %file_label, "using AK/SK");
             let iam = s.iam_endpoint.clone().or(global_iam);
             return Ok(self.access_key_auth(creds, s, iam.as_deref()));
         }
-        if from_env.has_token_settings() {
+        if tokens && from_env.has_token_settings() {
             tracing::debug!(source = "environment", "using IAM token settings");
             return self.token_auth(&from_env, global_iam.as_deref(), "environment");
         }
-        if let Some(s) = from_file.as_ref().filter(|s| s.has_token_settings()) {
+        if let Some(s) = from_file
+            .as_ref()
+            .filter(|s| tokens && s.has_token_settings())
+        {
             tracing::debug!(source = %file_label, "using IAM token settings");
             let iam = s.iam_endpoint.clone().or(global_iam);
             return self.token_auth(s, iam.as_deref(), &file_label);
+        }
+
+        if self.mode == LoadMode::Token {
+            return Err(CredentialsError::not_configured(
+                "IAM token settings",
+                format!(
+                    "token auth was asked for but none of {}, {}/{} is set in the environment \
+                     (nor auth_token, user_name/password in {file_label})",
+                    vars::AUTH_TOKEN,
+                    vars::IAM_USER_NAME,
+                    vars::IAM_PASSWORD
+                ),
+            ));
         }
 
         // Nothing static: the metadata service, with the chain's explanation when it is absent too.
@@ -226,7 +318,7 @@ impl Loader {
     ) -> Result<Authenticator, CredentialsError> {
         let scope = if let Some(id) = &s.project_id {
             ScopeRequest::ProjectId(id.clone())
-        } else if let Some(name) = &s.project_name {
+        } else if let Some(name) = s.project_name.as_ref().or(self.region.as_ref()) {
             ScopeRequest::ProjectName(name.clone())
         } else if let Some(id) = &s.domain_id {
             ScopeRequest::DomainId(id.clone())

@@ -26,7 +26,7 @@ pub use env::MockEnv;
 pub use env::{Env, MemoryEnv, OsEnv};
 pub use error::{CredentialsError, CredentialsErrorKind, SourceAttempt};
 pub use iam::{GLOBAL_IAM_ENDPOINT, IAM_REGIONS, iam_endpoint_for_region};
-pub use load::{Loader, load};
+pub use load::{LoadMode, Loader, load};
 pub use metadata::{DEFAULT_METADATA_ENDPOINT, EcsMetadataProvider};
 #[cfg(feature = "mock")]
 pub use provide::{MockProvideAccessKey, MockProvideToken};
