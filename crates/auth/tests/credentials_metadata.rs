@@ -373,4 +373,16 @@ async fn signing_errors_are_typed() {
     let e = auth.authenticate(&mut parts, b"", &ctx).await.unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::Signing);
     assert!(parts.headers.is_empty(), "head untouched on error");
+
+    // A project header the caller set is given back exactly, not replaced by the configured one.
+    let (mut parts, ()) = http::Request::get("https://svc.example/")
+        .header("x-project-id", "callers-1")
+        .header("x-project-id", "callers-2")
+        .body(())
+        .unwrap()
+        .into_parts();
+    let before = parts.headers.clone();
+    let e = auth.authenticate(&mut parts, b"", &ctx).await.unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::Signing);
+    assert_eq!(parts.headers, before, "head untouched on error");
 }

@@ -253,27 +253,41 @@ impl Authenticator {
                         Some(("x-project-id", d.project_id(&creds, region, ctx.now).await?))
                     }
                 };
-                // Sign a copy so that on error the caller's head is untouched.
-                let mut signed = clone_parts(parts);
-                if let Some((name, value)) = header {
-                    let v = http::HeaderValue::from_str(&value).map_err(|_| {
-                        CredentialsError::invalid_input(
-                            name,
-                            "contains characters not allowed in a header",
-                        )
-                    })?;
-                    signed.headers.insert(name, v);
-                }
-                let out = signer
-                    .sign_parts(&mut signed, body, &creds, ctx.now)
-                    .map_err(|e| {
-                        CredentialsError::with_kind(
+                let header = match header {
+                    Some((name, value)) => Some((
+                        name,
+                        http::HeaderValue::from_str(&value).map_err(|_| {
+                            CredentialsError::invalid_input(
+                                name,
+                                "contains characters not allowed in a header",
+                            )
+                        })?,
+                    )),
+                    None => None,
+                };
+                // The signer leaves the head as it was when it fails, so only the scope header added
+                // here has to be taken back: no copy of the whole head per request.
+                let replaced = header.map(|(name, value)| {
+                    let previous: Vec<http::HeaderValue> =
+                        parts.headers.get_all(name).iter().cloned().collect();
+                    parts.headers.insert(name, value);
+                    (name, previous)
+                });
+                match signer.sign_parts(parts, body, &creds, ctx.now) {
+                    Ok(out) => Ok(Some(out)),
+                    Err(e) => {
+                        if let Some((name, previous)) = replaced {
+                            parts.headers.remove(name);
+                            for value in previous {
+                                parts.headers.append(name, value);
+                            }
+                        }
+                        Err(CredentialsError::with_kind(
                             CredentialsErrorKind::Signing,
                             format!("cannot sign the request: {e}"),
-                        )
-                    })?;
-                *parts = signed;
-                Ok(Some(out))
+                        ))
+                    }
+                }
             }
             Kind::Token { cache } => {
                 let token = cache.get(ctx.now).await?;
@@ -313,14 +327,4 @@ fn short(debug: String) -> String {
         .next()
         .unwrap_or("provider")
         .to_owned()
-}
-
-fn clone_parts(parts: &http::request::Parts) -> http::request::Parts {
-    let (mut p, ()) = http::Request::new(()).into_parts();
-    p.method = parts.method.clone();
-    p.uri = parts.uri.clone();
-    p.version = parts.version;
-    p.headers = parts.headers.clone();
-    p.extensions = parts.extensions.clone();
-    p
 }
