@@ -52,6 +52,6 @@ pub use providers::{
 #[cfg(feature = "mock")]
 pub use providers::{MockEnv, MockProvideAccessKey, MockProvideToken};
 pub use sdk_date::SdkDate;
-pub use secret::SecretString;
+pub use secret::{SecretString, redact_secret_headers};
 pub use sign::{SignError, Signer, SigningAlgorithm, SigningOutput};
 pub use verify::{Verified, Verifier, VerifyError};

@@ -58,9 +58,63 @@ impl From<&str> for SecretString {
     }
 }
 
+/// `text` with the values of secret headers (`X-Security-Token`, `X-Auth-Token`) replaced by `<redacted>`.
+///
+/// For anything that shows a canonical request or echoes request headers: a signer's debugging output, a
+/// gateway error that quotes the canonical request it computed. A value ends at a newline, or at an escaped
+/// newline or quote when the text is a JSON body.
+///
+/// ```
+/// let shown = hwcloud_auth::redact_secret_headers("host:example.com\nx-security-token:SECRET\nx-sdk-date:1");
+/// assert_eq!(shown, "host:example.com\nx-security-token:<redacted>\nx-sdk-date:1");
+/// ```
+pub fn redact_secret_headers(text: &str) -> String {
+    const SECRET_HEADERS: [&str; 2] = ["x-security-token:", "x-auth-token:"];
+    // ASCII lower-casing keeps byte offsets, so positions found in `lower` apply to `text`.
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some((at, len)) = SECRET_HEADERS
+        .iter()
+        .filter_map(|h| lower[pos..].find(h).map(|i| (pos + i, h.len())))
+        .min()
+    {
+        let value_start = at + len;
+        let value_end = text[value_start..]
+            .find(['\n', '\\', '"'])
+            .map_or(text.len(), |i| value_start + i);
+        out.push_str(&text[pos..value_start]);
+        out.push_str("<redacted>");
+        pos = value_end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_header_values_are_redacted_in_text_and_json() {
+        let canonical = "POST\n/v3/jobs/build/\n\ncontent-type:application/json\nX-Security-Token:SECRETTOKEN\nx-sdk-date:20251114T080042Z\n";
+        let redacted = redact_secret_headers(canonical);
+        assert!(!redacted.contains("SECRETTOKEN"), "{redacted}");
+        assert!(
+            redacted.contains("X-Security-Token:<redacted>\nx-sdk-date:20251114T080042Z"),
+            "{redacted}"
+        );
+        let json = r#"{"msg":"x-auth-token:TOKEN1\nhost:h","other":"x-security-token:TOKEN2"}"#;
+        let redacted = redact_secret_headers(json);
+        assert!(
+            !redacted.contains("TOKEN1") && !redacted.contains("TOKEN2"),
+            "{redacted}"
+        );
+        assert!(
+            redacted.contains(r#"x-auth-token:<redacted>\nhost:h"#),
+            "{redacted}"
+        );
+    }
 
     #[test]
     fn never_prints_the_secret() {

@@ -197,7 +197,11 @@ impl SigningOutput {
 impl std::fmt::Debug for SigningOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SigningOutput")
-            .field("canonical_request", &self.canonical_request())
+            // Temporary credentials sign their security token: never show it.
+            .field(
+                "canonical_request",
+                &crate::redact_secret_headers(self.canonical_request()),
+            )
             .field("string_to_sign", &self.string_to_sign())
             .field("signed_headers", &self.signed_headers())
             .field("authorization", &self.authorization())

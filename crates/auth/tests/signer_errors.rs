@@ -317,3 +317,22 @@ fn errors_are_typed_and_readable() {
     let shown = format!("{:?}", creds());
     assert!(!shown.contains(SK));
 }
+
+#[test]
+fn debug_output_never_shows_the_security_token() {
+    let temporary = AccessKeyCredentials::new(AK, SK).with_security_token("SECTOKEN-VALUE");
+    let mut req = http::Request::get("https://example.com/v1/x")
+        .body(Vec::new())
+        .unwrap();
+    let out = Signer::default().sign(&mut req, &temporary).unwrap();
+    // The accessor is the exact text that was hashed, for comparing with the gateway's...
+    assert!(
+        out.canonical_request()
+            .contains("x-security-token:SECTOKEN-VALUE")
+    );
+    // ...but Debug (what ends up in logs) hides it, and the secret key never appears at all.
+    let shown = format!("{out:?}");
+    assert!(!shown.contains("SECTOKEN-VALUE"), "{shown}");
+    assert!(shown.contains("x-security-token:<redacted>"), "{shown}");
+    assert!(!shown.contains(SK), "{shown}");
+}

@@ -9,7 +9,7 @@ use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, RETRY_AFTER, USER_AGENT};
 use http::{HeaderValue, Uri};
-use hwcloud_auth::AuthContext;
+use hwcloud_auth::{AuthContext, redact_secret_headers};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
@@ -19,7 +19,7 @@ use crate::config::SdkConfig;
 use crate::endpoint::{ServiceInfo, resolve_endpoint};
 use crate::error::{
     BodyTooLargeError, ConnectionError, DecodeError, ServiceError, TimeoutError, TimeoutKind,
-    header_str, redact_canonical,
+    header_str,
 };
 use crate::http_client::{Body, HttpError, HttpErrorKind, SendOptions};
 use crate::request::{OperationSpec, RequestInput, build_path_and_query, parse_header};
@@ -340,7 +340,7 @@ impl ServiceClient {
                     if se.is_signature_mismatch()
                         && let Some(s) = &signing
                     {
-                        se.canonical_request = Some(redact_canonical(s.canonical_request()));
+                        se.canonical_request = Some(redact_secret_headers(s.canonical_request()));
                         se.string_to_sign = Some(s.string_to_sign().to_owned());
                     }
                     let class = match se.status.as_u16() {

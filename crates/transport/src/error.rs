@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
+use hwcloud_auth::redact_secret_headers;
 use serde_json::Value;
 
 /// How much of a response body an error keeps (raw body, decode excerpts).
@@ -131,7 +132,7 @@ impl ServiceError {
         body: &[u8],
     ) -> Self {
         let raw_full = String::from_utf8_lossy(body);
-        let raw_body = redact_canonical(&truncate(&raw_full, RAW_BODY_LIMIT));
+        let raw_body = redact_secret_headers(&truncate(&raw_full, RAW_BODY_LIMIT));
         let mut found = Found::default();
         if let Ok(value) = serde_json::from_slice::<Value>(body) {
             match &value {
@@ -164,7 +165,7 @@ impl ServiceError {
             error_code: found.code.unwrap_or_else(|| status.as_u16().to_string()),
             error_msg: found
                 .msg
-                .map(|m| redact_canonical(&m))
+                .map(|m| redact_secret_headers(&m))
                 .unwrap_or_else(|| raw_body.clone()),
             request_id,
             encoded_authorization_message: found.encoded,
@@ -305,32 +306,6 @@ fn scalar(value: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
-}
-
-/// Hides token header values in a canonical request (ours, or one a gateway echoes in its message): a
-/// temporary credential's `x-security-token` is signed, so it appears there in clear.
-pub(crate) fn redact_canonical(text: &str) -> String {
-    const SECRET_HEADERS: [&str; 2] = ["x-security-token:", "x-auth-token:"];
-    // ASCII lower-casing keeps byte offsets, so positions found in `lower` apply to `text`.
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    while let Some((at, len)) = SECRET_HEADERS
-        .iter()
-        .filter_map(|h| lower[pos..].find(h).map(|i| (pos + i, h.len())))
-        .min()
-    {
-        let value_start = at + len;
-        // The value ends at a newline, or at an escaped newline / quote inside a JSON body.
-        let value_end = text[value_start..]
-            .find(['\n', '\\', '"'])
-            .map_or(text.len(), |i| value_start + i);
-        out.push_str(&text[pos..value_start]);
-        out.push_str("<redacted>");
-        pos = value_end;
-    }
-    out.push_str(&text[pos..]);
-    out
 }
 
 pub(crate) fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -708,12 +683,6 @@ mod tests {
     #[test]
     fn token_values_in_echoed_canonical_requests_are_redacted() {
         let canonical = "POST\n/v3/jobs/build/\n\ncontent-type:application/json\nX-Security-Token:SECRETTOKEN\nx-sdk-date:20251114T080042Z\n";
-        let redacted = redact_canonical(canonical);
-        assert!(!redacted.contains("SECRETTOKEN"), "{redacted}");
-        assert!(
-            redacted.contains("X-Security-Token:<redacted>\nx-sdk-date:20251114T080042Z"),
-            "{redacted}"
-        );
         let body = serde_json::json!({"error_code": "APIGW.0301", "error_msg": format!("verify aksk signature fail, the canonical request the gateway computed is:\n{canonical}")}).to_string();
         let e = parse(401, &[], &body);
         assert!(!e.error_msg.contains("SECRETTOKEN") && !e.raw_body.contains("SECRETTOKEN"));
