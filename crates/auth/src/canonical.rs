@@ -19,20 +19,22 @@ pub(crate) fn is_unreserved(b: u8) -> bool {
 }
 
 #[inline]
-fn push_encoded(out: &mut String, b: u8) {
+fn push_encoded(out: &mut Vec<u8>, b: u8) {
     if is_unreserved(b) {
-        out.push(char::from(b));
+        out.push(b);
     } else {
-        out.push('%');
-        out.push(char::from(UPPER_HEX[usize::from(b >> 4)]));
-        out.push(char::from(UPPER_HEX[usize::from(b & 0x0f)]));
+        out.extend_from_slice(&[
+            b'%',
+            UPPER_HEX[usize::from(b >> 4)],
+            UPPER_HEX[usize::from(b & 0x0f)],
+        ]);
     }
 }
 
 /// Appends `s` percent-encoded with the unreserved set.
-pub(crate) fn push_encoded_str(out: &mut String, s: &str) {
+pub(crate) fn push_encoded_str(out: &mut Vec<u8>, s: &str) {
     if s.bytes().all(is_unreserved) {
-        out.push_str(s);
+        out.extend_from_slice(s.as_bytes());
         return;
     }
     for &b in s.as_bytes() {
@@ -82,31 +84,28 @@ pub(crate) fn decode(s: &str) -> Result<Cow<'_, str>, PercentError> {
 
 /// Appends the canonical URI of `path`: decoded, split on `/` (so `%2F` splits), every segment
 /// re-encoded, and a trailing `/` always present.
-pub(crate) fn push_canonical_uri(out: &mut String, path: &str) -> Result<(), PercentError> {
+pub(crate) fn push_canonical_uri(out: &mut Vec<u8>, path: &str) -> Result<(), PercentError> {
     let start = out.len();
     if path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
         // Already canonical (the usual API path): copy it.
-        out.push_str(path);
-        if out.len() == start || !out.ends_with('/') {
-            out.push('/');
+        out.extend_from_slice(path.as_bytes());
+    } else {
+        let mut non_ascii = false;
+        for_each_decoded(path, |b| {
+            non_ascii |= b >= 0x80;
+            if b == b'/' {
+                out.push(b'/');
+            } else {
+                push_encoded(out, b);
+            }
+        })?;
+        if non_ascii {
+            // Only now pay for the UTF-8 check of the decoded bytes.
+            decode(path)?;
         }
-        return Ok(());
     }
-    let mut non_ascii = false;
-    for_each_decoded(path, |b| {
-        non_ascii |= b >= 0x80;
-        if b == b'/' {
-            out.push('/');
-        } else {
-            push_encoded(out, b);
-        }
-    })?;
-    if non_ascii {
-        // Only now pay for the UTF-8 check of the decoded bytes.
-        decode(path)?;
-    }
-    if out.len() == start || !out.ends_with('/') {
-        out.push('/');
+    if out.len() == start || out.last() != Some(&b'/') {
+        out.push(b'/');
     }
     Ok(())
 }
@@ -127,7 +126,7 @@ pub(crate) fn query_pairs(query: &str) -> Result<Vec<QueryPair<'_>>, PercentErro
 
 /// Appends the canonical query string of a raw (percent-encoded) query: decoded pairs sorted by
 /// decoded key then value, re-encoded, joined with `&`.
-pub(crate) fn push_canonical_query(out: &mut String, query: &str) -> Result<(), PercentError> {
+pub(crate) fn push_canonical_query(out: &mut Vec<u8>, query: &str) -> Result<(), PercentError> {
     if query.is_empty() {
         return Ok(());
     }
@@ -135,10 +134,10 @@ pub(crate) fn push_canonical_query(out: &mut String, query: &str) -> Result<(), 
     pairs.sort_unstable();
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.push(b'&');
         }
         push_encoded_str(out, key);
-        out.push('=');
+        out.push(b'=');
         push_encoded_str(out, value);
     }
     Ok(())
@@ -154,17 +153,30 @@ pub(crate) fn trim(value: &str) -> &str {
     value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
+/// A header value as [`trim`] leaves it; `None` when it is not UTF-8. ASCII values (nearly all) are
+/// trimmed as bytes, without a UTF-8 pass.
+pub(crate) fn trim_value(value: &[u8]) -> Option<&[u8]> {
+    if !value.is_ascii() {
+        return std::str::from_utf8(value).ok().map(|v| trim(v).as_bytes());
+    }
+    // The ASCII characters `str.strip()` removes: TAB, LF, VT, FF, CR, U+001C–U+001F and space.
+    let strip = |b: &u8| matches!(b, 0x09..=0x0d | 0x1c..=0x20);
+    let start = value.iter().position(|b| !strip(b)).unwrap_or(value.len());
+    let end = value.iter().rposition(|b| !strip(b)).map_or(start, |i| i + 1);
+    Some(&value[start..end])
+}
+
 /// Why a (trimmed) header value cannot be signed, if it cannot.
-pub(crate) fn header_value_problem(value: &str) -> Option<&'static str> {
+pub(crate) fn header_value_problem(value: &[u8]) -> Option<&'static str> {
     // One branch-free pass for the common, clean case (it vectorizes); details only on failure.
-    let bad = value.bytes().fold(false, |acc, b| {
+    let bad = value.iter().fold(false, |acc, &b| {
         acc | ((b < 0x20) & (b != b'\t')) | (b == 0x7f)
     });
     if !bad {
         None
-    } else if value.bytes().any(|b| b == b'\r' || b == b'\n') {
+    } else if value.iter().any(|&b| b == b'\r' || b == b'\n') {
         Some("it contains CR or LF")
-    } else if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+    } else if value.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
         Some("it contains a control character")
     } else {
         None
@@ -177,13 +189,13 @@ mod tests {
     use super::*;
 
     fn uri(path: &str) -> Result<String, PercentError> {
-        let mut out = String::new();
-        push_canonical_uri(&mut out, path).map(|()| out)
+        let mut out = Vec::new();
+        push_canonical_uri(&mut out, path).map(|()| String::from_utf8(out).unwrap())
     }
 
     fn query(q: &str) -> Result<String, PercentError> {
-        let mut out = String::new();
-        push_canonical_query(&mut out, q).map(|()| out)
+        let mut out = Vec::new();
+        push_canonical_query(&mut out, q).map(|()| String::from_utf8(out).unwrap())
     }
 
     #[test]
@@ -222,8 +234,20 @@ mod tests {
     fn trims_like_python_strip() {
         assert_eq!(trim("  inner   spaces kept \t"), "inner   spaces kept");
         assert_eq!(trim("\u{a0}x\u{3000}"), "x");
-        assert_eq!(header_value_problem("a\tb"), None);
-        assert!(header_value_problem("a\nb").is_some());
-        assert!(header_value_problem("a\u{7f}").is_some());
+        assert_eq!(header_value_problem(b"a\tb"), None);
+        assert!(header_value_problem(b"a\nb").is_some());
+        assert!(header_value_problem(b"a\x7f").is_some());
+        for raw in [
+            "  inner   spaces kept \t",
+            "\u{a0}x\u{3000}",
+            "\u{1c}\u{1f} x \u{0b}\u{0c}",
+            "   ",
+            "",
+            "plain",
+            "\u{85}é\u{85}",
+        ] {
+            assert_eq!(trim_value(raw.as_bytes()), Some(trim(raw).as_bytes()), "{raw:?}");
+        }
+        assert_eq!(trim_value(b"\xff"), None);
     }
 }

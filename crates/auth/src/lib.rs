@@ -35,6 +35,7 @@ mod hex;
 mod providers;
 mod sdk_date;
 mod secret;
+mod sha256;
 mod sign;
 mod verify;
 

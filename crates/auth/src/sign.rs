@@ -5,13 +5,13 @@
 use std::time::SystemTime;
 
 use hmac::{KeyInit, Mac};
+use zeroize::Zeroize;
 use http::header::{AUTHORIZATION, HOST};
 use http::{HeaderName, HeaderValue};
-use sha2::{Digest, Sha256};
-use sm3::Sm3;
+use sm3::{Digest, Sm3};
 
 use crate::canonical::{self, PercentError};
-use crate::{AccessKeyCredentials, SdkDate, hex};
+use crate::{AccessKeyCredentials, SdkDate, hex, sha256};
 
 /// `X-Sdk-Date`.
 pub(crate) const X_SDK_DATE: &str = "x-sdk-date";
@@ -62,8 +62,8 @@ impl HashKind {
     /// Lower-case hex of the digest of `data`, on the stack.
     pub(crate) fn hex_digest(self, data: &[u8]) -> [u8; 64] {
         match self {
-            HashKind::Sha256 => hex::encode32(&Sha256::digest(data)),
-            HashKind::Sm3 => hex::encode32(&Sm3::digest(data)),
+            HashKind::Sha256 => hex::encode32(&sha256::digest(data)),
+            HashKind::Sm3 => hex::encode32(&Sm3::digest(data).into()),
         }
     }
 
@@ -116,18 +116,22 @@ pub struct Signer {
 
 /// What a signature was computed over, for debugging signature mismatches.
 ///
-/// The canonical request and the string to sign share one buffer (the one that was hashed), and the
-/// signed-header list is a slice of it, so keeping this debugging aid costs a signature no extra allocation.
+/// The canonical request, the string to sign and the `Authorization` value share one buffer (the
+/// first two are what was hashed and signed), and the signed-header list is a slice of it, so keeping
+/// this debugging aid costs a signature no extra allocation.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SigningOutput {
-    /// The canonical request, immediately followed by the string to sign.
-    text: String,
+    /// The canonical request, then the string to sign, then the `Authorization` value. Built only
+    /// from `&str` pieces and ASCII, so it is always UTF-8 (the accessors still check, rather than
+    /// assume, so that no `unsafe` is needed). The header values the signer sets are slices of it,
+    /// so one allocation serves the record and every header.
+    text: bytes::Bytes,
     /// Where the canonical request ends and the string to sign starts.
     canonical_end: usize,
+    /// Where the string to sign ends and the `Authorization` value starts.
+    string_to_sign_end: usize,
     /// The `SignedHeaders` line inside the canonical request.
     signed_headers: std::ops::Range<usize>,
-    /// The `Authorization` value set on the request.
-    authorization: HeaderValue,
     /// The headers the signer added, in the order it added them.
     added: AddedHeaders,
 }
@@ -145,6 +149,7 @@ impl SigningOutput {
     /// );
     /// assert_eq!(out.signed_headers(), "host");
     /// assert_eq!(out.string_to_sign(), "SDK-HMAC-SHA256\n20251114T080042Z\nabcd");
+    /// assert!(out.authorization().ends_with("Signature=00"));
     /// assert!(out.added_headers().is_empty());
     /// ```
     pub fn new(canonical_request: &str, string_to_sign: &str, authorization: HeaderValue) -> Self {
@@ -155,37 +160,52 @@ impl SigningOutput {
                 Some(start..payload)
             })
             .unwrap_or(0..0);
-        let mut text = String::with_capacity(canonical_request.len() + string_to_sign.len());
-        text.push_str(canonical_request);
-        text.push_str(string_to_sign);
+        // A header value that is not UTF-8 cannot be shown as text; it is recorded as empty, as
+        // `authorization()` documents.
+        let authorization = std::str::from_utf8(authorization.as_bytes()).unwrap_or_default();
+        let mut text = Vec::with_capacity(
+            canonical_request.len() + string_to_sign.len() + authorization.len(),
+        );
+        text.extend_from_slice(canonical_request.as_bytes());
+        text.extend_from_slice(string_to_sign.as_bytes());
+        text.extend_from_slice(authorization.as_bytes());
         Self {
-            text,
+            text: text.into(),
             canonical_end: canonical_request.len(),
+            string_to_sign_end: canonical_request.len() + string_to_sign.len(),
             signed_headers,
-            authorization,
             added: AddedHeaders::default(),
         }
     }
 
+    /// `text[range]` as `&str`; the ranges end at ASCII separators of UTF-8 text, so this is the
+    /// whole slice, never the empty fallback.
+    fn text(&self, range: std::ops::Range<usize>) -> &str {
+        self.text
+            .get(range)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
     /// The canonical request that was hashed.
     pub fn canonical_request(&self) -> &str {
-        &self.text[..self.canonical_end]
+        self.text(0..self.canonical_end)
     }
 
     /// The string that was signed.
     pub fn string_to_sign(&self) -> &str {
-        &self.text[self.canonical_end..]
+        self.text(self.canonical_end..self.string_to_sign_end)
     }
 
     /// The `SignedHeaders` list, `;`-joined.
     pub fn signed_headers(&self) -> &str {
-        &self.text[self.signed_headers.clone()]
+        self.text(self.signed_headers.clone())
     }
 
-    /// The `Authorization` header value set on the request.
+    /// The `Authorization` header value set on the request (empty if a value given to
+    /// [`SigningOutput::new`] was not UTF-8).
     pub fn authorization(&self) -> &str {
-        // Built from ASCII by the signer, so it is always visible ASCII.
-        self.authorization.to_str().unwrap_or_default()
+        self.text(self.string_to_sign_end..self.text.len())
     }
 
     /// Names of the headers the signer added (e.g. `x-sdk-date`, `host`, `authorization`), in order.
@@ -296,47 +316,63 @@ impl SignError {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HeaderLine<'a> {
     pub(crate) name: &'a str,
-    pub(crate) value: &'a str,
+    /// Trimmed, UTF-8.
+    pub(crate) value: &'a [u8],
     pub(crate) origin: Origin,
 }
 
-/// Appends the canonical request to `out` and returns the byte range of its `SignedHeaders` line.
+/// Where the parts of a canonical request written by [`write_canonical_request`] are.
+pub(crate) struct CanonicalLayout {
+    /// The first header line (each is `name:value\n`, in the order given).
+    pub(crate) headers_start: usize,
+    /// The `SignedHeaders` line.
+    pub(crate) signed_headers: std::ops::Range<usize>,
+}
+
+/// Appends the canonical request to `out` and says where its parts are.
 /// `headers` are emitted in the given order (the signer sorts them; the verifier uses the order the
 /// client declared).
 pub(crate) fn write_canonical_request(
-    out: &mut String,
+    out: &mut Vec<u8>,
     method: &str,
     path: &str,
     query: &str,
     headers: &[HeaderLine<'_>],
-    payload_hash: &str,
-) -> Result<std::ops::Range<usize>, SignError> {
-    for c in method.chars() {
-        out.push(c.to_ascii_uppercase());
+    payload_hash: &[u8],
+) -> Result<CanonicalLayout, SignError> {
+    // Python's `method.upper()`; methods are ASCII tokens, and usually upper case already.
+    if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        out.extend(method.bytes().map(|b| b.to_ascii_uppercase()));
+    } else {
+        out.extend_from_slice(method.as_bytes());
     }
-    out.push('\n');
+    out.push(b'\n');
     canonical::push_canonical_uri(out, path).map_err(|e| SignError::percent("path", e))?;
-    out.push('\n');
+    out.push(b'\n');
     canonical::push_canonical_query(out, query).map_err(|e| SignError::percent("query", e))?;
-    out.push('\n');
+    out.push(b'\n');
+    let headers_start = out.len();
     for h in headers {
-        out.push_str(h.name);
-        out.push(':');
-        out.push_str(h.value);
-        out.push('\n');
+        out.extend_from_slice(h.name.as_bytes());
+        out.push(b':');
+        out.extend_from_slice(h.value);
+        out.push(b'\n');
     }
-    out.push('\n');
+    out.push(b'\n');
     let start = out.len();
     for (i, h) in headers.iter().enumerate() {
         if i > 0 {
-            out.push(';');
+            out.push(b';');
         }
-        out.push_str(h.name);
+        out.extend_from_slice(h.name.as_bytes());
     }
-    let range = start..out.len();
-    out.push('\n');
-    out.push_str(payload_hash);
-    Ok(range)
+    let signed_headers = start..out.len();
+    out.push(b'\n');
+    out.extend_from_slice(payload_hash);
+    Ok(CanonicalLayout {
+        headers_start,
+        signed_headers,
+    })
 }
 
 /// The string to sign of `algorithm` over a finished canonical request.
@@ -344,12 +380,10 @@ pub(crate) fn string_to_sign(
     algorithm: &SigningAlgorithm,
     date: &str,
     scope: Option<&str>,
-    canonical_request: &str,
-) -> String {
-    let mut sts = String::with_capacity(string_to_sign_len(algorithm, date, scope));
-    let hash = algorithm
-        .hash_kind()
-        .hex_digest(canonical_request.as_bytes());
+    canonical_request: &[u8],
+) -> Vec<u8> {
+    let mut sts = Vec::with_capacity(string_to_sign_len(algorithm, date, scope));
+    let hash = algorithm.hash_kind().hex_digest(canonical_request);
     push_string_to_sign(&mut sts, algorithm, date, scope, &hash);
     sts
 }
@@ -361,21 +395,28 @@ fn string_to_sign_len(algorithm: &SigningAlgorithm, date: &str, scope: Option<&s
 
 /// Appends the string to sign, given the hex hash of the canonical request.
 fn push_string_to_sign(
-    out: &mut String,
+    out: &mut Vec<u8>,
     algorithm: &SigningAlgorithm,
     date: &str,
     scope: Option<&str>,
     canonical_hash: &[u8; 64],
 ) {
-    out.push_str(algorithm.name());
-    out.push('\n');
-    out.push_str(date);
-    out.push('\n');
+    out.extend_from_slice(algorithm.name().as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(date.as_bytes());
+    out.push(b'\n');
     if let Some(scope) = scope {
-        out.push_str(scope);
-        out.push('\n');
+        out.extend_from_slice(scope.as_bytes());
+        out.push(b'\n');
     }
-    out.push_str(hex::as_str(canonical_hash));
+    out.extend_from_slice(canonical_hash);
+}
+
+/// Text built by the signer from `&str` pieces and ASCII, as a `String`. It is always UTF-8; the
+/// lossy fallback only keeps this panic-free.
+pub(crate) fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `YYYYMMDD/region/service`, the V11 credential scope.
@@ -390,121 +431,126 @@ pub(crate) fn v11_scope(date: &str, region: &str, service: &str) -> String {
     scope
 }
 
-fn hmac_hex<M: Mac + KeyInit>(key: &[u8], message: &[u8]) -> [u8; 64] {
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail; the fallback is unreachable.
-    match <M as KeyInit>::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(message);
-            hex::encode32(&mac.finalize().into_bytes())
-        }
-        Err(_) => [b'0'; 64],
-    }
-}
-
 /// HMAC-SHA256, lower-case hex.
 pub(crate) fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> [u8; 64] {
-    hmac_hex::<hmac::Hmac<Sha256>>(key, message)
+    hex::encode32(&sha256::HmacKey::new(key).mac(message))
 }
 
 /// HMAC-SM3, lower-case hex.
 pub(crate) fn hmac_sm3_hex(key: &[u8], message: &[u8]) -> [u8; 64] {
-    hmac_hex::<hmac::Hmac<Sm3>>(key, message)
+    // As for SHA-256: HMAC takes keys of any length, so the fallback is unreachable.
+    let mut mac = <hmac::Hmac<Sm3> as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| <hmac::Hmac<Sm3> as KeyInit>::new(&Default::default()));
+    mac.update(message);
+    hex::encode32(&mac.finalize().into_bytes().into())
 }
 
 /// The V11 signing key: the lower-case hex of HKDF-SHA256(salt = AK, IKM = SK, info = scope, L = 32),
 /// used as 64 ASCII bytes.
 pub(crate) fn v11_key(access_key: &str, secret_key: &str, scope: &str) -> [u8; 64] {
-    let prk = hmac_raw_sha256(access_key.as_bytes(), &[secret_key.as_bytes()]);
-    let okm = hmac_raw_sha256(&prk, &[scope.as_bytes(), &[1u8]]);
-    hex::encode32(&okm)
+    let mut prk = sha256::HmacKey::new(access_key.as_bytes()).mac(secret_key.as_bytes());
+    let mut info = Vec::with_capacity(scope.len() + 1);
+    info.extend_from_slice(scope.as_bytes());
+    info.push(1);
+    let mut okm = sha256::HmacKey::new(&prk).mac(&info);
+    let key = hex::encode32(&okm);
+    prk.zeroize();
+    okm.zeroize();
+    key
 }
 
-fn hmac_raw_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    if let Ok(mut mac) = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key) {
-        for p in parts {
-            mac.update(p);
+/// A signature in lower-case hex: an HMAC's on the stack, an ECDSA/SM2 DER signature (of varying
+/// length) on the heap.
+pub(crate) enum SignatureHex {
+    /// HMAC-SHA256 / HMAC-SM3.
+    Mac([u8; 64]),
+    /// DER-encoded ECDSA/SM2 signature.
+    #[cfg_attr(not(any(feature = "ecdsa", feature = "sm2")), allow(dead_code))]
+    Der(Vec<u8>),
+}
+
+impl AsRef<[u8]> for SignatureHex {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            SignatureHex::Mac(hex) => hex,
+            SignatureHex::Der(hex) => hex,
         }
-        out.copy_from_slice(&mac.finalize().into_bytes());
     }
-    out
 }
 
-/// Appends the signature (lower-case hex) of `string_to_sign` to `out`.
-pub(crate) fn push_signature(
-    out: &mut String,
+/// The signature (lower-case hex) of `string_to_sign`.
+pub(crate) fn signature_hex(
     algorithm: &SigningAlgorithm,
-    access_key: &str,
-    secret_key: &str,
+    credentials: &AccessKeyCredentials,
     scope: Option<&str>,
-    string_to_sign: &str,
-) -> Result<(), SignError> {
-    match algorithm {
+    string_to_sign: &[u8],
+) -> Result<SignatureHex, SignError> {
+    let access_key = credentials.access_key_id();
+    let secret_key = credentials.secret_access_key().expose();
+    Ok(match algorithm {
         SigningAlgorithm::HmacSha256 => {
-            let sig = hmac_sha256_hex(secret_key.as_bytes(), string_to_sign.as_bytes());
-            out.push_str(hex::as_str(&sig));
+            SignatureHex::Mac(hex::encode32(&credentials.hmac_sha256().mac(string_to_sign)))
         }
         SigningAlgorithm::HmacSm3 => {
-            let sig = hmac_sm3_hex(secret_key.as_bytes(), string_to_sign.as_bytes());
-            out.push_str(hex::as_str(&sig));
+            SignatureHex::Mac(hmac_sm3_hex(secret_key.as_bytes(), string_to_sign))
         }
         SigningAlgorithm::V11HmacSha256 { .. } => {
             let key = v11_key(access_key, secret_key, scope.unwrap_or_default());
-            let sig = hmac_sha256_hex(&key, string_to_sign.as_bytes());
-            out.push_str(hex::as_str(&sig));
+            SignatureHex::Mac(hmac_sha256_hex(&key, string_to_sign))
         }
         #[cfg(feature = "ecdsa")]
         SigningAlgorithm::EcdsaP256Sha256 => {
-            let der = crate::ecc::ecdsa_sign(access_key, secret_key, string_to_sign.as_bytes())?;
-            hex::push(out, &der);
+            let der = crate::ecc::ecdsa_sign(access_key, secret_key, string_to_sign)?;
+            let mut hex = Vec::new();
+            hex::push(&mut hex, &der);
+            SignatureHex::Der(hex)
         }
         #[cfg(feature = "sm2")]
         SigningAlgorithm::Sm2Sm3 => {
-            let der = crate::ecc::sm2_sign(access_key, secret_key, string_to_sign.as_bytes())?;
-            hex::push(out, &der);
+            let der = crate::ecc::sm2_sign(access_key, secret_key, string_to_sign)?;
+            let mut hex = Vec::new();
+            hex::push(&mut hex, &der);
+            SignatureHex::Der(hex)
         }
-    }
-    Ok(())
+    })
 }
 
-/// `<scheme> Access=<AK>, SignedHeaders=<…>, Signature=<…>` (V11: `Credential=<AK>/<scope>`).
-fn authorization(
+/// Appends `<scheme> Access=<AK>, SignedHeaders=<…>, Signature=<…>` (V11: `Credential=<AK>/<scope>`)
+/// to `out`, which already holds the signed-header list at `signed_headers` and the string to sign
+/// at `string_to_sign`.
+fn push_authorization(
+    out: &mut Vec<u8>,
     algorithm: &SigningAlgorithm,
-    access_key: &str,
-    secret_key: &str,
+    credentials: &AccessKeyCredentials,
     scope: Option<&str>,
-    signed_headers: &str,
-    string_to_sign: &str,
-) -> Result<String, SignError> {
-    let name = algorithm.name();
-    let mut out = String::with_capacity(
-        name.len() + access_key.len() + signed_headers.len() + scope.map_or(0, str::len) + 200,
-    );
-    out.push_str(name);
+    signed_headers: std::ops::Range<usize>,
+    string_to_sign: std::ops::Range<usize>,
+) -> Result<(), SignError> {
+    let signature = signature_hex(
+        algorithm,
+        credentials,
+        scope,
+        out.get(string_to_sign).unwrap_or_default(),
+    )?;
+    let access_key = credentials.access_key_id();
+    out.extend_from_slice(algorithm.name().as_bytes());
     match scope {
         Some(scope) => {
-            out.push_str(" Credential=");
-            out.push_str(access_key);
-            out.push('/');
-            out.push_str(scope);
+            out.extend_from_slice(b" Credential=");
+            out.extend_from_slice(access_key.as_bytes());
+            out.push(b'/');
+            out.extend_from_slice(scope.as_bytes());
         }
         None => {
-            out.push_str(" Access=");
-            out.push_str(access_key);
+            out.extend_from_slice(b" Access=");
+            out.extend_from_slice(access_key.as_bytes());
         }
     }
-    out.push_str(", SignedHeaders=");
-    out.push_str(signed_headers);
-    out.push_str(", Signature=");
-    push_signature(
-        &mut out,
-        algorithm,
-        access_key,
-        secret_key,
-        scope,
-        string_to_sign,
-    )?;
-    Ok(out)
+    out.extend_from_slice(b", SignedHeaders=");
+    out.extend_from_within(signed_headers);
+    out.extend_from_slice(b", Signature=");
+    out.extend_from_slice(signature.as_ref());
+    Ok(())
 }
 
 /// The header names the signer adds, without parsing them again.
@@ -596,23 +642,7 @@ impl Signer {
         credentials: &AccessKeyCredentials,
         now: Option<SystemTime>,
     ) -> Result<SigningOutput, SignError> {
-        // Move the URI and headers out so the body and method can be borrowed alongside them;
-        // both defaults are allocation-free, and both are put back whatever the outcome.
-        let mut uri = std::mem::take(request.uri_mut());
-        let mut headers = std::mem::take(request.headers_mut());
-        let result = self.sign_head(
-            Head {
-                method: request.method(),
-                uri: &mut uri,
-                headers: &mut headers,
-            },
-            request.body().as_ref(),
-            credentials,
-            now,
-        );
-        *request.uri_mut() = uri;
-        *request.headers_mut() = headers;
-        result
+        self.sign_head(request, credentials, now)
     }
 
     /// Signs a request head in place, given the exact body bytes that will be sent, at time `now`.
@@ -624,64 +654,60 @@ impl Signer {
         credentials: &AccessKeyCredentials,
         now: SystemTime,
     ) -> Result<SigningOutput, SignError> {
-        self.sign_head(
-            Head {
-                method: &parts.method,
-                uri: &mut parts.uri,
-                headers: &mut parts.headers,
-            },
-            body,
-            credentials,
-            Some(now),
-        )
+        self.sign_head(&mut PartsAndBody { parts, body }, credentials, Some(now))
     }
 
+    /// Signs `head` in place. Everything is computed from shared borrows first; the head is only
+    /// written to once nothing can fail any more, so an error leaves it exactly as it was.
     /// `now` is `None` for "the current time", read only when no `X-Sdk-Date` is given.
-    fn sign_head(
+    fn sign_head<H: Head>(
         &self,
-        head: Head<'_>,
-        body: &[u8],
+        head: &mut H,
         credentials: &AccessKeyCredentials,
         now: Option<SystemTime>,
     ) -> Result<SigningOutput, SignError> {
         let access_key = credentials.access_key_id();
-        let secret_key = credentials.secret_access_key().expose();
         if access_key.is_empty() {
             return Err(SignError::EmptyAccessKey);
         }
-        if secret_key.is_empty() {
+        if credentials.secret_access_key().is_empty() {
             return Err(SignError::EmptySecretKey);
         }
-        let Head {
-            method,
-            uri,
-            headers,
-        } = head;
         let hash = self.algorithm.hash_kind();
         let content_header = hash.content_header();
 
-        // Everything is computed from shared borrows first; the request is only written to once
-        // nothing can fail any more.
-        let plan = {
-            let token = match credentials.security_token() {
-                Some(token) => {
-                    let t = canonical::trim(token.expose());
-                    if let Some(reason) = canonical::header_value_problem(t) {
-                        return Err(SignError::InvalidHeaderValue {
-                            name: X_SECURITY_TOKEN.to_owned(),
-                            reason,
-                        });
-                    }
-                    Some(t)
+        let token = match credentials.security_token() {
+            Some(token) => {
+                let t = canonical::trim(token.expose());
+                if let Some(reason) = canonical::header_value_problem(t.as_bytes()) {
+                    return Err(SignError::InvalidHeaderValue {
+                        name: X_SECURITY_TOKEN.to_owned(),
+                        reason,
+                    });
                 }
-                None => None,
-            };
+                Some(t)
+            }
+            None => None,
+        };
+
+        // What the computation below hands to the writing phase.
+        let text: bytes::Bytes;
+        let canonical_end: usize;
+        let string_to_sign_end: usize;
+        let signed_range: std::ops::Range<usize>;
+        let mut authorization: HeaderValue;
+        // Header values to set: additions (at most four) and trimmed rewrites (rare).
+        let mut added: [Option<(HeaderName, HeaderValue)>; 4] = Default::default();
+        let mut rewrites: Vec<(HeaderName, HeaderValue)> = Vec::new();
+        let new_uri: Option<http::Uri>;
+        {
+            let (method, uri, headers, body) = head.parts();
 
             // One pass over the headers: the lines to sign, and what the rules below look at.
             let mut lines = LineBuf::new();
-            let mut unsigned_rewrites: Vec<(&HeaderName, &str)> = Vec::new();
+            let mut unsigned_rewrites: Vec<(&HeaderName, &[u8])> = Vec::new();
             let mut host_given = false;
-            let mut given_date: Option<(&HeaderValue, &str)> = None;
+            let mut given_date: Option<(&HeaderValue, &[u8])> = None;
             let mut content_type: Option<&[u8]> = None;
             let mut content_line: Option<usize> = None;
             for (name, value) in headers.iter() {
@@ -689,27 +715,26 @@ impl Signer {
                 if name == AUTHORIZATION || (token.is_some() && n == X_SECURITY_TOKEN) {
                     continue; // replaced below
                 }
+                let raw = value.as_bytes();
                 if name == http::header::CONTENT_TYPE {
-                    content_type = Some(value.as_bytes());
+                    content_type = Some(raw);
                 }
-                let raw = std::str::from_utf8(value.as_bytes());
-                if n.contains('_') {
+                let trimmed = canonical::trim_value(raw);
+                if n.as_bytes().contains(&b'_') {
                     // Sent but not signed; trimmed like every value when it is text.
-                    if let Ok(raw) = raw {
-                        let t = canonical::trim(raw);
-                        if t.len() != raw.len() {
-                            unsigned_rewrites.push((name, t));
-                        }
+                    if let Some(t) = trimmed
+                        && t.len() != raw.len()
+                    {
+                        unsigned_rewrites.push((name, t));
                     }
                     continue;
                 }
-                let Ok(raw) = raw else {
+                let Some(value_text) = trimmed else {
                     return Err(SignError::InvalidHeaderValue {
                         name: n.to_owned(),
                         reason: "it is not valid UTF-8",
                     });
                 };
-                let value_text = canonical::trim(raw);
                 if let Some(reason) = canonical::header_value_problem(value_text) {
                     return Err(SignError::InvalidHeaderValue {
                         name: n.to_owned(),
@@ -735,12 +760,14 @@ impl Signer {
             let date: &str = match given_date {
                 Some((value, text)) => {
                     // A valid date is its own canonical form, so the given text is used.
-                    if SdkDate::parse(text).is_none() {
-                        return Err(SignError::InvalidSdkDate {
-                            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                        });
+                    match std::str::from_utf8(text).ok().filter(|t| SdkDate::parse(t).is_some()) {
+                        Some(text) => text,
+                        None => {
+                            return Err(SignError::InvalidSdkDate {
+                                value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                            });
+                        }
                     }
-                    text
                 }
                 None => {
                     let date = SdkDate::from_system_time(now.unwrap_or_else(SystemTime::now));
@@ -750,13 +777,12 @@ impl Signer {
                         });
                     }
                     date_buf = date.to_bytes();
-                    let date = std::str::from_utf8(&date_buf).unwrap_or_default();
                     lines.push(HeaderLine {
                         name: X_SDK_DATE,
-                        value: date,
+                        value: &date_buf,
                         origin: Origin::Added,
                     });
-                    date
+                    std::str::from_utf8(&date_buf).unwrap_or_default()
                 }
             };
 
@@ -768,7 +794,7 @@ impl Signer {
                 let a = authority.as_str();
                 lines.push(HeaderLine {
                     name: "host",
-                    value: a.rsplit_once('@').map_or(a, |(_, host)| host),
+                    value: a.rsplit_once('@').map_or(a, |(_, host)| host).as_bytes(),
                     origin: Origin::Added,
                 });
             }
@@ -782,7 +808,7 @@ impl Signer {
             if unsigned_payload {
                 let line = HeaderLine {
                     name: content_header,
-                    value: UNSIGNED_PAYLOAD,
+                    value: UNSIGNED_PAYLOAD.as_bytes(),
                     origin: Origin::Added,
                 };
                 match content_line {
@@ -793,7 +819,7 @@ impl Signer {
             if let Some(token) = token {
                 lines.push(HeaderLine {
                     name: X_SECURITY_TOKEN,
-                    value: token,
+                    value: token.as_bytes(),
                     origin: Origin::Added,
                 });
             }
@@ -807,8 +833,8 @@ impl Signer {
 
             // Payload hash: empty body → empty hash; override header; hash of the body.
             let body_hash;
-            let payload_hash = if body.is_empty() {
-                hash.empty_hex()
+            let payload_hash: &[u8] = if body.is_empty() {
+                hash.empty_hex().as_bytes()
             } else if let Some(line) = lines
                 .iter()
                 .find(|l| l.name == content_header && !l.value.is_empty())
@@ -816,7 +842,7 @@ impl Signer {
                 line.value
             } else {
                 body_hash = hash.hex_digest(body);
-                hex::as_str(&body_hash)
+                &body_hash
             };
 
             let path = uri.path();
@@ -827,56 +853,79 @@ impl Signer {
                 }
                 _ => None,
             };
-            // One buffer: the canonical request, then the string to sign (see `SigningOutput`).
-            let mut text = String::with_capacity(
-                string_to_sign_len(&self.algorithm, date, scope.as_deref())
-                    + method.as_str().len()
+            let scope = scope.as_deref();
+            // One buffer: the canonical request, the string to sign, the Authorization value (see
+            // `SigningOutput`), with room for all three so that it is allocated once.
+            let headers_len: usize = lines
+                .iter()
+                .map(|h| h.name.len() * 2 + h.value.len() + 3)
+                .sum();
+            let mut buf = Vec::with_capacity(
+                method.as_str().len()
                     + path.len() * 3
                     + query.len() * 3
-                    + lines
-                        .iter()
-                        .map(|h| h.name.len() * 2 + h.value.len() + 3)
-                        .sum::<usize>()
-                    + 72,
+                    + headers_len
+                    + 72
+                    + string_to_sign_len(&self.algorithm, date, scope)
+                    + AUTHORIZATION_LEN_BEYOND_KEY_AND_HEADERS
+                    + access_key.len()
+                    + scope.map_or(0, str::len)
+                    + headers_len / 2,
             );
-            let signed_range = write_canonical_request(
-                &mut text,
+            let layout = write_canonical_request(
+                &mut buf,
                 method.as_str(),
                 path,
                 query,
                 lines,
                 payload_hash,
             )?;
-            let canonical_end = text.len();
-            let canonical_hash = self.algorithm.hash_kind().hex_digest(text.as_bytes());
-            push_string_to_sign(
-                &mut text,
+            signed_range = layout.signed_headers;
+            canonical_end = buf.len();
+            let canonical_hash = hash.hex_digest(&buf);
+            push_string_to_sign(&mut buf, &self.algorithm, date, scope, &canonical_hash);
+            string_to_sign_end = buf.len();
+            push_authorization(
+                &mut buf,
                 &self.algorithm,
-                date,
-                scope.as_deref(),
-                &canonical_hash,
-            );
-            let authorization = authorization(
-                &self.algorithm,
-                access_key,
-                secret_key,
-                scope.as_deref(),
-                &text[signed_range.clone()],
-                &text[canonical_end..],
+                credentials,
+                scope,
+                signed_range.clone(),
+                canonical_end..string_to_sign_end,
             )?;
-            // `Bytes::from(String)` takes the buffer over: the value is not copied again.
-            let authorization_value =
-                HeaderValue::from_maybe_shared(bytes::Bytes::from(authorization)).map_err(|_| {
-                SignError::InvalidHeaderValue {
-                    name: AUTHORIZATION.as_str().to_owned(),
-                    reason: "the access key id, region or service contains characters not allowed in a header",
-                }
-            })?;
 
-            // Header values to set: additions (at most four) and trimmed rewrites (rare).
-            let mut added: [Option<(HeaderName, HeaderValue)>; 4] = Default::default();
-            let mut rewrites: Vec<(HeaderName, HeaderValue)> = Vec::new();
+            // The wire query becomes the canonical query, as the official SDK sends it: it is
+            // unambiguous (`+`, sorting, escapes) for any gateway.
+            new_uri = match uri.query() {
+                Some(q) => {
+                    let canonical_query = canonical_query_of(&buf[..canonical_end]);
+                    if canonical_query == q.as_bytes() {
+                        None
+                    } else {
+                        Some(with_query(uri, canonical_query)?)
+                    }
+                }
+                None => None,
+            };
+
+            // The header values to set are slices of the buffer: the Authorization value at its end,
+            // the others where their canonical lines hold them.
+            let shared = bytes::Bytes::from(buf);
+            authorization = match HeaderValue::from_maybe_shared(shared.slice(string_to_sign_end..))
+            {
+                Ok(value) => value,
+                Err(_) => {
+                    return Err(SignError::InvalidHeaderValue {
+                        name: AUTHORIZATION.as_str().to_owned(),
+                        reason: "the access key id, region or service contains characters not allowed in a header",
+                    });
+                }
+            };
+            let mut line_start = layout.headers_start;
             for line in lines.iter() {
+                let value_start = line_start + line.name.len() + 1;
+                let value_range = value_start..value_start + line.value.len();
+                line_start = value_range.end + 1;
                 if line.origin == Origin::Present(false) {
                     continue;
                 }
@@ -884,9 +933,17 @@ impl Signer {
                     name: line.name.to_owned(),
                     reason,
                 };
-                let value = HeaderValue::from_bytes(line.value.as_bytes())
-                    .map_err(|_| invalid("it contains bytes not allowed in a header"))?;
+                let mut value = if line.value == UNSIGNED_PAYLOAD.as_bytes() {
+                    HeaderValue::from_static(UNSIGNED_PAYLOAD)
+                } else {
+                    HeaderValue::from_maybe_shared(shared.slice(value_range))
+                        .map_err(|_| invalid("it contains bytes not allowed in a header"))?
+                };
                 let name = header_name(line.name).map_err(|_| invalid("invalid header name"))?;
+                if name == X_SECURITY_TOKEN {
+                    // Keeps it out of `Debug` output of the header map, and out of HPACK tables.
+                    value.set_sensitive(true);
+                }
                 if line.origin == Origin::Added {
                     if let Some(slot) = added.iter_mut().find(|slot| slot.is_none()) {
                         *slot = Some((name, value));
@@ -896,76 +953,93 @@ impl Signer {
                 }
             }
             for (name, value) in unsigned_rewrites {
-                if let Ok(value) = HeaderValue::from_bytes(value.as_bytes()) {
+                if let Ok(value) = HeaderValue::from_bytes(value) {
                     rewrites.push((name.clone(), value));
                 }
             }
-
-            // The wire query becomes the canonical query, as the official SDK sends it: it is
-            // unambiguous (`+`, sorting, escapes) for any gateway.
-            let new_uri = match uri.query() {
-                Some(q) => {
-                    let canonical_query = canonical_query_of(&text[..canonical_end]);
-                    if canonical_query == q {
-                        None
-                    } else {
-                        Some(with_query(uri, canonical_query)?)
-                    }
-                }
-                None => None,
-            };
-
-            Plan {
-                text,
-                canonical_end,
-                signed_range,
-                authorization_value,
-                added,
-                rewrites,
-                new_uri,
-            }
-        };
+            text = shared;
+        }
 
         // Nothing below can fail.
-        let mut added = AddedHeaders::default();
-        for (name, value) in plan.added.into_iter().flatten() {
-            added.push(name.clone());
+        authorization.set_sensitive(true);
+        if let Some(uri) = new_uri {
+            *head.uri_mut() = uri;
+        }
+        let headers = head.headers_mut();
+        let mut names = AddedHeaders::default();
+        for (name, value) in added.into_iter().flatten() {
+            names.push(name.clone());
             headers.insert(name, value);
         }
-        for (name, value) in plan.rewrites {
+        for (name, value) in rewrites {
             headers.insert(name, value);
         }
-        headers.insert(AUTHORIZATION, plan.authorization_value.clone());
-        added.push(AUTHORIZATION);
-        if let Some(new_uri) = plan.new_uri {
-            *uri = new_uri;
-        }
+        headers.insert(AUTHORIZATION, authorization);
+        names.push(AUTHORIZATION);
         Ok(SigningOutput {
-            text: plan.text,
-            canonical_end: plan.canonical_end,
-            signed_headers: plan.signed_range,
-            authorization: plan.authorization_value,
-            added,
+            text,
+            canonical_end,
+            string_to_sign_end,
+            signed_headers: signed_range,
+            added: names,
         })
     }
 }
 
+/// Length of the fixed parts of an `Authorization` value: the longest scheme name, the
+/// `Credential=`/`SignedHeaders=`/`Signature=` labels and separators, and an HMAC signature.
+/// (ECDSA/SM2 signatures are longer; their buffer simply grows once.)
+const AUTHORIZATION_LEN_BEYOND_KEY_AND_HEADERS: usize = 21 + 12 + 1 + 16 + 12 + 64;
+
+/// A request head being signed, with its body: read while the signature is computed, written once
+/// it is. One signing routine serves `http::Request<B>` and `http::request::Parts` plus a body.
+trait Head {
+    /// Method, URI, headers and body.
+    fn parts(&self) -> (&http::Method, &http::Uri, &http::HeaderMap, &[u8]);
+    fn uri_mut(&mut self) -> &mut http::Uri;
+    fn headers_mut(&mut self) -> &mut http::HeaderMap;
+}
+
+impl<B: AsRef<[u8]>> Head for http::Request<B> {
+    fn parts(&self) -> (&http::Method, &http::Uri, &http::HeaderMap, &[u8]) {
+        (self.method(), self.uri(), self.headers(), self.body().as_ref())
+    }
+    fn uri_mut(&mut self) -> &mut http::Uri {
+        http::Request::uri_mut(self)
+    }
+    fn headers_mut(&mut self) -> &mut http::HeaderMap {
+        http::Request::headers_mut(self)
+    }
+}
+
+/// [`Signer::sign_parts`]'s arguments as a [`Head`].
+struct PartsAndBody<'a> {
+    parts: &'a mut http::request::Parts,
+    body: &'a [u8],
+}
+
+impl Head for PartsAndBody<'_> {
+    fn parts(&self) -> (&http::Method, &http::Uri, &http::HeaderMap, &[u8]) {
+        (
+            &self.parts.method,
+            &self.parts.uri,
+            &self.parts.headers,
+            self.body,
+        )
+    }
+    fn uri_mut(&mut self) -> &mut http::Uri {
+        &mut self.parts.uri
+    }
+    fn headers_mut(&mut self) -> &mut http::HeaderMap {
+        &mut self.parts.headers
+    }
+}
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
 fn sec1(x: &[u8; 32], y: &[u8; 32]) -> [u8; 65] {
     let mut out = [4u8; 65];
     out[1..33].copy_from_slice(x);
     out[33..].copy_from_slice(y);
     out
-}
-
-struct Plan {
-    text: String,
-    canonical_end: usize,
-    signed_range: std::ops::Range<usize>,
-    authorization_value: HeaderValue,
-    added: [Option<(HeaderName, HeaderValue)>; 4],
-    rewrites: Vec<(HeaderName, HeaderValue)>,
-    new_uri: Option<http::Uri>,
 }
 
 /// The signer's header lines: on the stack for up to 16 headers (the common case), else on the heap.
@@ -979,7 +1053,7 @@ impl<'a> LineBuf<'a> {
     fn new() -> Self {
         const EMPTY: HeaderLine<'static> = HeaderLine {
             name: "",
-            value: "",
+            value: b"",
             origin: Origin::Added,
         };
         Self {
@@ -1030,38 +1104,25 @@ impl<'a> LineBuf<'a> {
     }
 }
 
-/// The mutable view of a request head the signer works on.
-struct Head<'a> {
-    method: &'a http::Method,
-    uri: &'a mut http::Uri,
-    headers: &'a mut http::HeaderMap,
-}
-
 /// The third line of a canonical request (its query string).
-fn canonical_query_of(canonical_request: &str) -> &str {
-    canonical_request.split('\n').nth(2).unwrap_or("")
+fn canonical_query_of(canonical_request: &[u8]) -> &[u8] {
+    canonical_request.split(|&b| b == b'\n').nth(2).unwrap_or_default()
 }
 
-/// `uri` with its query replaced by `query` (already canonically encoded).
-fn with_query(uri: &http::Uri, query: &str) -> Result<http::Uri, SignError> {
-    let mut path_and_query = String::with_capacity(uri.path().len() + query.len() + 1);
-    path_and_query.push_str(uri.path());
+/// `uri` with its query replaced by `query` (already canonically encoded, so ASCII).
+fn with_query(uri: &http::Uri, query: &[u8]) -> Result<http::Uri, SignError> {
+    let mut path_and_query = Vec::with_capacity(uri.path().len() + query.len() + 1);
+    path_and_query.extend_from_slice(uri.path().as_bytes());
     if !query.is_empty() {
-        path_and_query.push('?');
-        path_and_query.push_str(query);
+        path_and_query.push(b'?');
+        path_and_query.extend_from_slice(query);
     }
-    let mut parts = uri.clone().into_parts();
-    parts.path_and_query =
-        Some(
-            path_and_query
-                .parse()
-                .map_err(|_| SignError::InvalidPercentEncoding {
-                    part: "query",
-                    detail: "the canonical query does not form a valid URI".to_owned(),
-                })?,
-        );
-    http::Uri::from_parts(parts).map_err(|_| SignError::InvalidPercentEncoding {
+    let invalid = || SignError::InvalidPercentEncoding {
         part: "query",
         detail: "the canonical query does not form a valid URI".to_owned(),
-    })
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query =
+        Some(http::uri::PathAndQuery::try_from(path_and_query).map_err(|_| invalid())?);
+    http::Uri::from_parts(parts).map_err(|_| invalid())
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::canonical;
 use crate::sign::{self, HeaderLine, SigningAlgorithm, UNSIGNED_PAYLOAD, X_SDK_DATE};
-use crate::{SdkDate, SecretString, hex};
+use crate::{AccessKeyCredentials, SdkDate, SecretString};
 
 /// Checks AK/SK signatures of received requests.
 ///
@@ -270,7 +270,7 @@ impl Verifier {
                 .map_err(|_| invalid("it is not valid UTF-8"))?;
             lines.push(HeaderLine {
                 name,
-                value: canonical::trim(value),
+                value: canonical::trim(value).as_bytes(),
                 origin: sign::Origin::Present(false),
             });
         }
@@ -283,25 +283,25 @@ impl Verifier {
             .find(|l| l.name == content_header && !l.value.is_empty())
             .map(|l| l.value);
         let payload_hash = if body.is_empty() {
-            hash.empty_hex()
+            hash.empty_hex().as_bytes()
         } else {
             body_hash = hash.hex_digest(body);
             match override_value {
-                Some(value) if value == UNSIGNED_PAYLOAD => value,
+                Some(value) if value == UNSIGNED_PAYLOAD.as_bytes() => value,
                 Some(value) => {
                     // A precomputed digest must be the digest of what arrived.
-                    if !value.eq_ignore_ascii_case(hex::as_str(&body_hash)) {
+                    if !value.eq_ignore_ascii_case(&body_hash) {
                         return Err(VerifyError::PayloadHashMismatch {
                             header: content_header,
                         });
                     }
                     value
                 }
-                None => hex::as_str(&body_hash),
+                None => &body_hash,
             }
         };
 
-        let mut canonical_request = String::with_capacity(512);
+        let mut canonical_request = Vec::with_capacity(512);
         let query = parts.uri.query().unwrap_or("");
         sign::write_canonical_request(
             &mut canonical_request,
@@ -318,42 +318,27 @@ impl Verifier {
         let ok = match &algorithm {
             SigningAlgorithm::HmacSha256
             | SigningAlgorithm::HmacSm3
-            | SigningAlgorithm::V11HmacSha256 { .. } => {
-                let mut expected = String::with_capacity(64);
-                sign::push_signature(
-                    &mut expected,
-                    &algorithm,
-                    auth.access_key,
-                    secret.expose(),
-                    auth.scope,
-                    &string_to_sign,
-                )
-                .is_ok()
-                    && ct_eq(expected.as_bytes(), auth.signature.as_bytes())
-            }
+            | SigningAlgorithm::V11HmacSha256 { .. } => sign::signature_hex(
+                &algorithm,
+                &AccessKeyCredentials::new(auth.access_key, secret.clone()),
+                auth.scope,
+                &string_to_sign,
+            )
+            .is_ok_and(|expected| ct_eq(expected.as_ref(), auth.signature.as_bytes())),
             #[cfg(feature = "ecdsa")]
-            SigningAlgorithm::EcdsaP256Sha256 => hex::decode(auth.signature).is_some_and(|der| {
-                crate::ecc::ecdsa_verify(
-                    auth.access_key,
-                    secret.expose(),
-                    string_to_sign.as_bytes(),
-                    &der,
-                )
+            SigningAlgorithm::EcdsaP256Sha256 => crate::hex::decode(auth.signature).is_some_and(|der| {
+                crate::ecc::ecdsa_verify(auth.access_key, secret.expose(), &string_to_sign, &der)
             }),
             #[cfg(feature = "sm2")]
-            SigningAlgorithm::Sm2Sm3 => hex::decode(auth.signature).is_some_and(|der| {
-                crate::ecc::sm2_verify(
-                    auth.access_key,
-                    secret.expose(),
-                    string_to_sign.as_bytes(),
-                    &der,
-                )
+            SigningAlgorithm::Sm2Sm3 => crate::hex::decode(auth.signature).is_some_and(|der| {
+                crate::ecc::sm2_verify(auth.access_key, secret.expose(), &string_to_sign, &der)
             }),
         };
+        let canonical_request = sign::into_text(canonical_request);
         if !ok {
             return Err(VerifyError::SignatureMismatch {
                 canonical_request,
-                string_to_sign,
+                string_to_sign: sign::into_text(string_to_sign),
             });
         }
         Ok(Verified {
