@@ -45,17 +45,17 @@ impl SdkDate {
 
     /// Parses exactly `YYYYMMDDTHHMMSSZ` (UTC); `None` for anything else, including impossible dates.
     pub fn parse(value: &str) -> Option<Self> {
-        let b = value.as_bytes();
-        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        let b: &[u8; 16] = value.as_bytes().try_into().ok()?;
+        // Every position but the `T` and the `Z` is a digit (a check the signer makes per request,
+        // so it is one pass without early exits).
+        let digits = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
+        if b[8] != b'T' || b[15] != b'Z' || digits.iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
             return None;
         }
-        let num = |range: std::ops::Range<usize>| -> Option<i64> {
-            b[range].iter().try_fold(0i64, |acc, &c| {
-                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
-            })
-        };
-        let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
-        let (hour, minute, second) = (num(9..11)?, num(11..13)?, num(13..15)?);
+        let d = |i: usize| i64::from(b[i] - b'0');
+        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+        let (month, day) = (d(4) * 10 + d(5), d(6) * 10 + d(7));
+        let (hour, minute, second) = (d(9) * 10 + d(10), d(11) * 10 + d(12), d(13) * 10 + d(14));
         if year < 1
             || !(1..=12).contains(&month)
             || day < 1
