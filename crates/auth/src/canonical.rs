@@ -162,7 +162,10 @@ pub(crate) fn trim_value(value: &[u8]) -> Option<&[u8]> {
     // The ASCII characters `str.strip()` removes: TAB, LF, VT, FF, CR, U+001C–U+001F and space.
     let strip = |b: &u8| matches!(b, 0x09..=0x0d | 0x1c..=0x20);
     let start = value.iter().position(|b| !strip(b)).unwrap_or(value.len());
-    let end = value.iter().rposition(|b| !strip(b)).map_or(start, |i| i + 1);
+    let end = value
+        .iter()
+        .rposition(|b| !strip(b))
+        .map_or(start, |i| i + 1);
     Some(&value[start..end])
 }
 
@@ -246,7 +249,11 @@ mod tests {
             "plain",
             "\u{85}é\u{85}",
         ] {
-            assert_eq!(trim_value(raw.as_bytes()), Some(trim(raw).as_bytes()), "{raw:?}");
+            assert_eq!(
+                trim_value(raw.as_bytes()),
+                Some(trim(raw).as_bytes()),
+                "{raw:?}"
+            );
         }
         assert_eq!(trim_value(b"\xff"), None);
     }

@@ -5,10 +5,10 @@
 use std::time::SystemTime;
 
 use hmac::{KeyInit, Mac};
-use zeroize::Zeroize;
 use http::header::{AUTHORIZATION, HOST};
 use http::{HeaderName, HeaderValue};
 use sm3::{Digest, Sm3};
+use zeroize::Zeroize;
 
 use crate::canonical::{self, PercentError};
 use crate::{AccessKeyCredentials, SdkDate, hex, sha256};
@@ -132,7 +132,7 @@ pub struct SigningOutput {
     string_to_sign_end: usize,
     /// The `SignedHeaders` line inside the canonical request.
     signed_headers: std::ops::Range<usize>,
-    /// The headers the signer added, in the order it added them.
+    /// The headers the signer added: a set of [`ADDABLE`] positions.
     added: AddedHeaders,
 }
 
@@ -150,7 +150,7 @@ impl SigningOutput {
     /// assert_eq!(out.signed_headers(), "host");
     /// assert_eq!(out.string_to_sign(), "SDK-HMAC-SHA256\n20251114T080042Z\nabcd");
     /// assert!(out.authorization().ends_with("Signature=00"));
-    /// assert!(out.added_headers().is_empty());
+    /// assert_eq!(out.added_headers().count(), 0);
     /// ```
     pub fn new(canonical_request: &str, string_to_sign: &str, authorization: HeaderValue) -> Self {
         let signed_headers = canonical_request
@@ -174,7 +174,7 @@ impl SigningOutput {
             canonical_end: canonical_request.len(),
             string_to_sign_end: canonical_request.len() + string_to_sign.len(),
             signed_headers,
-            added: AddedHeaders::default(),
+            added: AddedHeaders(0),
         }
     }
 
@@ -208,9 +208,24 @@ impl SigningOutput {
         self.text(self.string_to_sign_end..self.text.len())
     }
 
-    /// Names of the headers the signer added (e.g. `x-sdk-date`, `host`, `authorization`), in order.
-    pub fn added_headers(&self) -> &[HeaderName] {
-        &self.added.names[..self.added.len]
+    /// Names of the headers the signer added (e.g. `host`, `x-sdk-date`, `authorization`), in the
+    /// order it added them.
+    ///
+    /// ```
+    /// # use hwcloud_auth::{AccessKeyCredentials, Signer};
+    /// let mut request = http::Request::get("https://iam.myhuaweicloud.com/v3/projects").body(()).unwrap();
+    /// # let mut request = request.map(|()| Vec::<u8>::new());
+    /// let out = Signer::default().sign(&mut request, &AccessKeyCredentials::new("AK", "SK")).unwrap();
+    /// let added: Vec<&str> = out.added_headers().map(|name| name.as_str()).collect();
+    /// assert_eq!(added, ["host", "x-sdk-date", "authorization"]);
+    /// ```
+    pub fn added_headers(&self) -> impl Iterator<Item = &'static HeaderName> + Clone + use<> {
+        let set = self.added.0;
+        ADDABLE
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| set & (1 << i) != 0)
+            .map(|(_, name)| name)
     }
 }
 
@@ -225,34 +240,32 @@ impl std::fmt::Debug for SigningOutput {
             .field("string_to_sign", &self.string_to_sign())
             .field("signed_headers", &self.signed_headers())
             .field("authorization", &self.authorization())
-            .field("added_headers", &self.added_headers())
+            .field("added_headers", &self.added_headers().collect::<Vec<_>>())
             .finish()
     }
 }
 
-/// The at most five headers a signature adds (`X-Sdk-Date`, `Host`, the content hash, `X-Security-Token`,
-/// `Authorization`), kept inline.
-/// Unused slots hold a standard header name, which costs no allocation.
-#[derive(Clone, PartialEq, Eq)]
-struct AddedHeaders {
-    names: [HeaderName; 5],
-    len: usize,
-}
+/// Every header a signature may add, in the order it adds them: the signed ones in canonical
+/// (sorted) order, then `Authorization`.
+static ADDABLE: [HeaderName; 6] = [
+    HOST,
+    HeaderName::from_static(X_SDK_CONTENT_SHA256),
+    HeaderName::from_static(X_SDK_CONTENT_SM3),
+    X_SDK_DATE_NAME,
+    HeaderName::from_static(X_SECURITY_TOKEN),
+    AUTHORIZATION,
+];
 
-impl Default for AddedHeaders {
-    fn default() -> Self {
-        Self {
-            names: std::array::from_fn(|_| AUTHORIZATION),
-            len: 0,
-        }
-    }
-}
+/// The headers a signature added, as a set of [`ADDABLE`] positions: a byte instead of a list
+/// of names in every [`SigningOutput`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AddedHeaders(u8);
 
 impl AddedHeaders {
-    fn push(&mut self, name: HeaderName) {
-        if let Some(slot) = self.names.get_mut(self.len) {
-            *slot = name;
-            self.len += 1;
+    /// Records `name`, one of [`ADDABLE`].
+    fn insert(&mut self, name: &HeaderName) {
+        if let Some(i) = ADDABLE.iter().position(|n| n == name) {
+            self.0 |= 1 << i;
         }
     }
 }
@@ -415,8 +428,7 @@ fn push_string_to_sign(
 /// Text built by the signer from `&str` pieces and ASCII, as a `String`. It is always UTF-8; the
 /// lossy fallback only keeps this panic-free.
 pub(crate) fn into_text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `YYYYMMDD/region/service`, the V11 credential scope.
@@ -488,9 +500,9 @@ pub(crate) fn signature_hex(
     let access_key = credentials.access_key_id();
     let secret_key = credentials.secret_access_key().expose();
     Ok(match algorithm {
-        SigningAlgorithm::HmacSha256 => {
-            SignatureHex::Mac(hex::encode32(&credentials.hmac_sha256().mac(string_to_sign)))
-        }
+        SigningAlgorithm::HmacSha256 => SignatureHex::Mac(hex::encode32(
+            &credentials.hmac_sha256().mac(string_to_sign),
+        )),
         SigningAlgorithm::HmacSm3 => {
             SignatureHex::Mac(hmac_sm3_hex(secret_key.as_bytes(), string_to_sign))
         }
@@ -760,7 +772,10 @@ impl Signer {
             let date: &str = match given_date {
                 Some((value, text)) => {
                     // A valid date is its own canonical form, so the given text is used.
-                    match std::str::from_utf8(text).ok().filter(|t| SdkDate::parse(t).is_some()) {
+                    match std::str::from_utf8(text)
+                        .ok()
+                        .filter(|t| SdkDate::parse(t).is_some())
+                    {
                         Some(text) => text,
                         None => {
                             return Err(SignError::InvalidSdkDate {
@@ -966,16 +981,16 @@ impl Signer {
             *head.uri_mut() = uri;
         }
         let headers = head.headers_mut();
-        let mut names = AddedHeaders::default();
+        let mut names = AddedHeaders(0);
         for (name, value) in added.into_iter().flatten() {
-            names.push(name.clone());
+            names.insert(&name);
             headers.insert(name, value);
         }
         for (name, value) in rewrites {
             headers.insert(name, value);
         }
         headers.insert(AUTHORIZATION, authorization);
-        names.push(AUTHORIZATION);
+        names.insert(&AUTHORIZATION);
         Ok(SigningOutput {
             text,
             canonical_end,
@@ -1002,7 +1017,12 @@ trait Head {
 
 impl<B: AsRef<[u8]>> Head for http::Request<B> {
     fn parts(&self) -> (&http::Method, &http::Uri, &http::HeaderMap, &[u8]) {
-        (self.method(), self.uri(), self.headers(), self.body().as_ref())
+        (
+            self.method(),
+            self.uri(),
+            self.headers(),
+            self.body().as_ref(),
+        )
     }
     fn uri_mut(&mut self) -> &mut http::Uri {
         http::Request::uri_mut(self)
@@ -1106,7 +1126,10 @@ impl<'a> LineBuf<'a> {
 
 /// The third line of a canonical request (its query string).
 fn canonical_query_of(canonical_request: &[u8]) -> &[u8] {
-    canonical_request.split(|&b| b == b'\n').nth(2).unwrap_or_default()
+    canonical_request
+        .split(|&b| b == b'\n')
+        .nth(2)
+        .unwrap_or_default()
 }
 
 /// `uri` with its query replaced by `query` (already canonically encoded, so ASCII).

@@ -326,9 +326,16 @@ impl Verifier {
             )
             .is_ok_and(|expected| ct_eq(expected.as_ref(), auth.signature.as_bytes())),
             #[cfg(feature = "ecdsa")]
-            SigningAlgorithm::EcdsaP256Sha256 => crate::hex::decode(auth.signature).is_some_and(|der| {
-                crate::ecc::ecdsa_verify(auth.access_key, secret.expose(), &string_to_sign, &der)
-            }),
+            SigningAlgorithm::EcdsaP256Sha256 => {
+                crate::hex::decode(auth.signature).is_some_and(|der| {
+                    crate::ecc::ecdsa_verify(
+                        auth.access_key,
+                        secret.expose(),
+                        &string_to_sign,
+                        &der,
+                    )
+                })
+            }
             #[cfg(feature = "sm2")]
             SigningAlgorithm::Sm2Sm3 => crate::hex::decode(auth.signature).is_some_and(|der| {
                 crate::ecc::sm2_verify(auth.access_key, secret.expose(), &string_to_sign, &der)

@@ -18,12 +18,12 @@ pub(crate) async fn run(global: &GlobalArgs, args: SignArgs) -> Result<(), CliEr
         .sign_parts(&mut parts, &body, &credentials, SystemTime::now())
         .map_err(sign_error)?;
 
-    let mut added = output.added_headers().to_vec();
+    let mut added: Vec<_> = output.added_headers().collect();
     added.sort_by_key(|name| (header_rank(name.as_str()), name.as_str().to_owned()));
     added.dedup();
     let mut stdout = std::io::stdout().lock();
     for name in &added {
-        for value in parts.headers.get_all(name) {
+        for value in parts.headers.get_all(*name) {
             let value = value
                 .to_str()
                 .map_err(|_| CliError::Other(format!("header {name} is not printable text")))?;
