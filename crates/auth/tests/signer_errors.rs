@@ -336,3 +336,34 @@ fn debug_output_never_shows_the_security_token() {
     assert!(shown.contains("x-security-token:<redacted>"), "{shown}");
     assert!(!shown.contains(SK), "{shown}");
 }
+
+#[test]
+fn headers_the_signer_sets_for_secrets_are_sensitive() {
+    let temporary = AccessKeyCredentials::new(AK, SK).with_security_token("SECTOKEN-VALUE");
+    let mut req = http::Request::get("https://example.com/v1/x")
+        .body(Vec::new())
+        .unwrap();
+    Signer::default().sign(&mut req, &temporary).unwrap();
+    let headers = req.headers();
+    assert!(headers["x-security-token"].is_sensitive());
+    assert!(headers["authorization"].is_sensitive());
+    assert!(!headers["host"].is_sensitive());
+    // A logged header map (`{:?}` of the request) shows neither the token nor the signature.
+    let shown = format!("{req:?}");
+    assert!(!shown.contains("SECTOKEN-VALUE"), "{shown}");
+    assert!(!shown.contains("Signature="), "{shown}");
+    assert!(shown.contains("example.com"), "{shown}");
+}
+
+#[test]
+fn credentials_that_differ_only_in_use_are_equal() {
+    // The cached HMAC key is derived from the SK, so signing with one copy does not make it
+    // differ from another.
+    let used = creds();
+    let mut req = get("https://example.com/v1/x");
+    Signer::default().sign_at(&mut req, &used, now()).unwrap();
+    assert_eq!(used, creds());
+    assert_eq!(used.clone(), used);
+    assert_ne!(used, AccessKeyCredentials::new(AK, "another secret"));
+    assert!(!format!("{used:?}").contains(SK));
+}
