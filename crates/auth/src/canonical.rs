@@ -256,5 +256,22 @@ mod tests {
             );
         }
         assert_eq!(trim_value(b"\xff"), None);
+        // Every ASCII byte alone, as a prefix and as a suffix: the byte-level strip set must be
+        // exactly the one `trim` (Python's `str.strip()`) uses.
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            for raw in [
+                c.to_string(),
+                format!("{c}x"),
+                format!("x{c}"),
+                format!("{c}x{c}"),
+            ] {
+                assert_eq!(
+                    trim_value(raw.as_bytes()),
+                    Some(trim(&raw).as_bytes()),
+                    "{raw:?}"
+                );
+            }
+        }
     }
 }

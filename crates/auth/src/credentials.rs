@@ -26,8 +26,9 @@ pub struct AccessKeyCredentials {
     expires_at: Option<SystemTime>,
     /// HMAC-SHA256 keyed with the SK, made on first use, so that a signature does not hash the
     /// two key blocks again: a sixth of the hashing of a typical signature (AWS's SDKs cache their
-    /// derived signing key the same way). Wiped on drop, like the SK.
-    hmac_sha256: OnceLock<HmacKey>,
+    /// derived signing key the same way). Wiped on drop, like the SK; boxed like the SK, so that
+    /// moving the credentials leaves no copy behind.
+    hmac_sha256: OnceLock<Box<HmacKey>>,
 }
 
 impl PartialEq for AccessKeyCredentials {
@@ -92,7 +93,7 @@ impl AccessKeyCredentials {
     /// HMAC-SHA256 keyed with the SK.
     pub(crate) fn hmac_sha256(&self) -> &HmacKey {
         self.hmac_sha256
-            .get_or_init(|| HmacKey::new(self.secret_access_key.expose().as_bytes()))
+            .get_or_init(|| Box::new(HmacKey::new(self.secret_access_key.expose().as_bytes())))
     }
 }
 

@@ -26,15 +26,26 @@ const IV: [u32; 8] = [
 
 const BLOCK: usize = 64;
 
+/// Whether hashed data is secret. Copies of secret data (the padded last block) are wiped; the
+/// public request data hashed on every signature is not, which would cost each signature for
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Data {
+    /// Request data: canonical requests, bodies, strings to sign.
+    Public,
+    /// Key material: an over-long HMAC key, the SK that V11 derives its key from.
+    Secret,
+}
+
 /// SHA-256 of `data`.
 pub(crate) fn digest(data: &[u8]) -> [u8; 32] {
     let mut state = IV;
-    finish(&mut state, data, 0)
+    finish(&mut state, data, 0, Data::Public)
 }
 
 /// Hashes `data` into `state`, which has already absorbed `prefix_len` bytes (whole blocks), and
 /// returns the digest.
-fn finish(state: &mut [u32; 8], data: &[u8], prefix_len: u64) -> [u8; 32] {
+fn finish(state: &mut [u32; 8], data: &[u8], prefix_len: u64, secrecy: Data) -> [u8; 32] {
     let (blocks, tail) = data.as_chunks::<BLOCK>();
     compress256(state, blocks);
     // The tail, the 0x80 marker and the 64-bit bit length fill one block, or two when the tail
@@ -48,6 +59,9 @@ fn finish(state: &mut [u32; 8], data: &[u8], prefix_len: u64) -> [u8; 32] {
     let bits = (prefix_len + data.len() as u64).wrapping_mul(8);
     flat[used * BLOCK - 8..used * BLOCK].copy_from_slice(&bits.to_be_bytes());
     compress256(state, &last[..used]);
+    if secrecy == Data::Secret {
+        last.zeroize();
+    }
     let mut out = [0u8; 32];
     for (bytes, word) in out.chunks_exact_mut(4).zip(state.iter()) {
         bytes.copy_from_slice(&word.to_be_bytes());
@@ -69,9 +83,11 @@ impl HmacKey {
     pub(crate) fn new(key: &[u8]) -> Self {
         let mut block = [0u8; BLOCK];
         if key.len() > BLOCK {
-            let mut hashed = digest(key);
+            let mut state = IV;
+            let mut hashed = finish(&mut state, key, 0, Data::Secret);
             block[..32].copy_from_slice(&hashed);
             hashed.zeroize();
+            state.zeroize();
         } else {
             block[..key.len()].copy_from_slice(key);
         }
@@ -88,13 +104,17 @@ impl HmacKey {
     }
 
     /// HMAC-SHA256 of `message`.
-    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+    pub(crate) fn mac(&self, message: &[u8], secrecy: Data) -> [u8; 32] {
         let mut state = self.inner;
-        let inner = finish(&mut state, message, BLOCK as u64);
+        let mut inner = finish(&mut state, message, BLOCK as u64, secrecy);
         state.zeroize();
         let mut state = self.outer;
-        let out = finish(&mut state, &inner, BLOCK as u64);
+        // The inner hash of a secret message is as secret as the message.
+        let out = finish(&mut state, &inner, BLOCK as u64, secrecy);
         state.zeroize();
+        if secrecy == Data::Secret {
+            inner.zeroize();
+        }
         out
     }
 }
@@ -153,14 +173,23 @@ mod tests {
                 let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&key).unwrap();
                 mac.update(&message);
                 let expected: [u8; 32] = mac.finalize().into_bytes().into();
-                assert_eq!(ours.mac(&message), expected, "key {key_len}, message {len}");
+                assert_eq!(
+                    ours.mac(&message, Data::Public),
+                    expected,
+                    "key {key_len}, message {len}"
+                );
+                assert_eq!(
+                    ours.mac(&message, Data::Secret),
+                    expected,
+                    "key {key_len}, message {len}"
+                );
             }
         }
     }
 
     #[test]
     fn mac_of_rfc_4231_test_case_2() {
-        let mac = HmacKey::new(b"Jefe").mac(b"what do ya want for nothing?");
+        let mac = HmacKey::new(b"Jefe").mac(b"what do ya want for nothing?", Data::Public);
         let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
             hex,

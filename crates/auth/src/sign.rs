@@ -264,7 +264,9 @@ struct AddedHeaders(u8);
 impl AddedHeaders {
     /// Records `name`, one of [`ADDABLE`].
     fn insert(&mut self, name: &HeaderName) {
-        if let Some(i) = ADDABLE.iter().position(|n| n == name) {
+        let position = ADDABLE.iter().position(|n| n == name);
+        debug_assert!(position.is_some(), "{name} is not in ADDABLE");
+        if let Some(i) = position {
             self.0 |= 1 << i;
         }
     }
@@ -443,14 +445,10 @@ pub(crate) fn v11_scope(date: &str, region: &str, service: &str) -> String {
     scope
 }
 
-/// HMAC-SHA256, lower-case hex.
-pub(crate) fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> [u8; 64] {
-    hex::encode32(&sha256::HmacKey::new(key).mac(message))
-}
-
 /// HMAC-SM3, lower-case hex.
 pub(crate) fn hmac_sm3_hex(key: &[u8], message: &[u8]) -> [u8; 64] {
-    // As for SHA-256: HMAC takes keys of any length, so the fallback is unreachable.
+    // HMAC takes keys of any length (`new_from_slice` is fallible only for MACs that do not), so
+    // the fallback is unreachable.
     let mut mac = <hmac::Hmac<Sm3> as KeyInit>::new_from_slice(key)
         .unwrap_or_else(|_| <hmac::Hmac<Sm3> as KeyInit>::new(&Default::default()));
     mac.update(message);
@@ -460,11 +458,12 @@ pub(crate) fn hmac_sm3_hex(key: &[u8], message: &[u8]) -> [u8; 64] {
 /// The V11 signing key: the lower-case hex of HKDF-SHA256(salt = AK, IKM = SK, info = scope, L = 32),
 /// used as 64 ASCII bytes.
 pub(crate) fn v11_key(access_key: &str, secret_key: &str, scope: &str) -> [u8; 64] {
-    let mut prk = sha256::HmacKey::new(access_key.as_bytes()).mac(secret_key.as_bytes());
+    let mut prk = sha256::HmacKey::new(access_key.as_bytes())
+        .mac(secret_key.as_bytes(), sha256::Data::Secret);
     let mut info = Vec::with_capacity(scope.len() + 1);
     info.extend_from_slice(scope.as_bytes());
     info.push(1);
-    let mut okm = sha256::HmacKey::new(&prk).mac(&info);
+    let mut okm = sha256::HmacKey::new(&prk).mac(&info, sha256::Data::Secret);
     let key = hex::encode32(&okm);
     prk.zeroize();
     okm.zeroize();
@@ -501,14 +500,18 @@ pub(crate) fn signature_hex(
     let secret_key = credentials.secret_access_key().expose();
     Ok(match algorithm {
         SigningAlgorithm::HmacSha256 => SignatureHex::Mac(hex::encode32(
-            &credentials.hmac_sha256().mac(string_to_sign),
+            &credentials
+                .hmac_sha256()
+                .mac(string_to_sign, sha256::Data::Public),
         )),
         SigningAlgorithm::HmacSm3 => {
             SignatureHex::Mac(hmac_sm3_hex(secret_key.as_bytes(), string_to_sign))
         }
         SigningAlgorithm::V11HmacSha256 { .. } => {
-            let key = v11_key(access_key, secret_key, scope.unwrap_or_default());
-            SignatureHex::Mac(hmac_sha256_hex(&key, string_to_sign))
+            let mut key = v11_key(access_key, secret_key, scope.unwrap_or_default());
+            let mac = sha256::HmacKey::new(&key).mac(string_to_sign, sha256::Data::Public);
+            key.zeroize();
+            SignatureHex::Mac(hex::encode32(&mac))
         }
         #[cfg(feature = "ecdsa")]
         SigningAlgorithm::EcdsaP256Sha256 => {
@@ -538,6 +541,7 @@ fn push_authorization(
     signed_headers: std::ops::Range<usize>,
     string_to_sign: std::ops::Range<usize>,
 ) -> Result<(), SignError> {
+    debug_assert!(string_to_sign.end <= out.len());
     let signature = signature_hex(
         algorithm,
         credentials,
@@ -635,7 +639,7 @@ impl Signer {
         request: &mut http::Request<B>,
         credentials: &AccessKeyCredentials,
     ) -> Result<SigningOutput, SignError> {
-        self.sign_request(request, credentials, None)
+        self.sign_head(request, credentials, None)
     }
 
     /// Signs `request` in place at time `now` (an `X-Sdk-Date` already on the request is reused).
@@ -645,16 +649,7 @@ impl Signer {
         credentials: &AccessKeyCredentials,
         now: SystemTime,
     ) -> Result<SigningOutput, SignError> {
-        self.sign_request(request, credentials, Some(now))
-    }
-
-    fn sign_request<B: AsRef<[u8]>>(
-        &self,
-        request: &mut http::Request<B>,
-        credentials: &AccessKeyCredentials,
-        now: Option<SystemTime>,
-    ) -> Result<SigningOutput, SignError> {
-        self.sign_head(request, credentials, now)
+        self.sign_head(request, credentials, Some(now))
     }
 
     /// Signs a request head in place, given the exact body bytes that will be sent, at time `now`.
@@ -885,6 +880,7 @@ impl Signer {
                     + AUTHORIZATION_LEN_BEYOND_KEY_AND_HEADERS
                     + access_key.len()
                     + scope.map_or(0, str::len)
+                    // The Authorization value repeats the SignedHeaders list.
                     + headers_len / 2,
             );
             let layout = write_canonical_request(
@@ -948,6 +944,8 @@ impl Signer {
                     name: line.name.to_owned(),
                     reason,
                 };
+                debug_assert_eq!(shared.get(value_range.clone()), Some(line.value));
+                // A static value needs no reference to the buffer.
                 let mut value = if line.value == UNSIGNED_PAYLOAD.as_bytes() {
                     HeaderValue::from_static(UNSIGNED_PAYLOAD)
                 } else {

@@ -20,7 +20,6 @@ pub(crate) async fn run(global: &GlobalArgs, args: SignArgs) -> Result<(), CliEr
 
     let mut added: Vec<_> = output.added_headers().collect();
     added.sort_by_key(|name| (header_rank(name.as_str()), name.as_str().to_owned()));
-    added.dedup();
     let mut stdout = std::io::stdout().lock();
     for name in &added {
         for value in parts.headers.get_all(*name) {
