@@ -256,21 +256,26 @@ static ADDABLE: [HeaderName; 6] = [
     AUTHORIZATION,
 ];
 
+/// Where `ADDABLE` holds `Authorization`.
+const AUTHORIZATION_POSITION: usize = 5;
+
+/// The position in [`ADDABLE`] of a header name the signer adds.
+fn addable_position(name: &str) -> Option<usize> {
+    Some(match name {
+        "host" => 0,
+        X_SDK_CONTENT_SHA256 => 1,
+        X_SDK_CONTENT_SM3 => 2,
+        X_SDK_DATE => 3,
+        X_SECURITY_TOKEN => 4,
+        "authorization" => AUTHORIZATION_POSITION,
+        _ => return None,
+    })
+}
+
 /// The headers a signature added, as a set of [`ADDABLE`] positions: a byte instead of a list
 /// of names in every [`SigningOutput`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct AddedHeaders(u8);
-
-impl AddedHeaders {
-    /// Records `name`, one of [`ADDABLE`].
-    fn insert(&mut self, name: &HeaderName) {
-        let position = ADDABLE.iter().position(|n| n == name);
-        debug_assert!(position.is_some(), "{name} is not in ADDABLE");
-        if let Some(i) = position {
-            self.0 |= 1 << i;
-        }
-    }
-}
 
 /// Why a request could not be signed. The request is left untouched.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -569,16 +574,12 @@ fn push_authorization(
     Ok(())
 }
 
-/// The header names the signer adds, without parsing them again.
+/// A header name as a `HeaderName`; the ones the signer adds come from [`ADDABLE`], unparsed.
 fn header_name(name: &str) -> Result<HeaderName, http::header::InvalidHeaderName> {
-    Ok(match name {
-        "host" => HOST,
-        X_SDK_DATE => X_SDK_DATE_NAME,
-        X_SECURITY_TOKEN => HeaderName::from_static(X_SECURITY_TOKEN),
-        X_SDK_CONTENT_SHA256 => HeaderName::from_static(X_SDK_CONTENT_SHA256),
-        X_SDK_CONTENT_SM3 => HeaderName::from_static(X_SDK_CONTENT_SM3),
-        other => HeaderName::from_bytes(other.as_bytes())?,
-    })
+    match addable_position(name).and_then(|i| ADDABLE.get(i)) {
+        Some(known) => Ok(known.clone()),
+        None => HeaderName::from_bytes(name.as_bytes()),
+    }
 }
 
 /// Where a header line of the signer comes from.
@@ -704,7 +705,8 @@ impl Signer {
         let signed_range: std::ops::Range<usize>;
         let mut authorization: HeaderValue;
         // Header values to set: additions (at most four) and trimmed rewrites (rare).
-        let mut added: [Option<(HeaderName, HeaderValue)>; 4] = Default::default();
+        // Indexed like `ADDABLE` (Authorization, its last entry, is set on its own).
+        let mut added: [Option<HeaderValue>; AUTHORIZATION_POSITION] = Default::default();
         let mut rewrites: Vec<(HeaderName, HeaderValue)> = Vec::new();
         let new_uri: Option<http::Uri>;
         {
@@ -726,28 +728,25 @@ impl Signer {
                 if name == http::header::CONTENT_TYPE {
                     content_type = Some(raw);
                 }
-                let trimmed = canonical::trim_value(raw);
-                if n.as_bytes().contains(&b'_') {
+                // A branch-free scan: names are short, where `memchr` is a byte loop with exits.
+                if n.bytes().fold(false, |found, b| found | (b == b'_')) {
                     // Sent but not signed; trimmed like every value when it is text.
-                    if let Some(t) = trimmed
+                    if let Some(t) = canonical::trim_value(raw)
                         && t.len() != raw.len()
                     {
                         unsigned_rewrites.push((name, t));
                     }
                     continue;
                 }
-                let Some(value_text) = trimmed else {
-                    return Err(SignError::InvalidHeaderValue {
-                        name: n.to_owned(),
-                        reason: "it is not valid UTF-8",
-                    });
+                let value_text = match canonical::signable_value(raw) {
+                    Ok(value) => value,
+                    Err(reason) => {
+                        return Err(SignError::InvalidHeaderValue {
+                            name: n.to_owned(),
+                            reason,
+                        });
+                    }
                 };
-                if let Some(reason) = canonical::header_value_problem(value_text) {
-                    return Err(SignError::InvalidHeaderValue {
-                        name: n.to_owned(),
-                        reason,
-                    });
-                }
                 if name == HOST {
                     host_given = true;
                 } else if n == X_SDK_DATE {
@@ -952,16 +951,19 @@ impl Signer {
                     HeaderValue::from_maybe_shared(shared.slice(value_range))
                         .map_err(|_| invalid("it contains bytes not allowed in a header"))?
                 };
-                let name = header_name(line.name).map_err(|_| invalid("invalid header name"))?;
-                if name == X_SECURITY_TOKEN {
+                if line.name == X_SECURITY_TOKEN {
                     // Keeps it out of `Debug` output of the header map, and out of HPACK tables.
                     value.set_sensitive(true);
                 }
                 if line.origin == Origin::Added {
-                    if let Some(slot) = added.iter_mut().find(|slot| slot.is_none()) {
-                        *slot = Some((name, value));
+                    let slot = addable_position(line.name).and_then(|i| added.get_mut(i));
+                    debug_assert!(slot.is_some(), "{} is not in ADDABLE", line.name);
+                    if let Some(slot) = slot {
+                        *slot = Some(value);
                     }
                 } else {
+                    let name =
+                        header_name(line.name).map_err(|_| invalid("invalid header name"))?;
                     rewrites.push((name, value));
                 }
             }
@@ -979,16 +981,17 @@ impl Signer {
             *head.uri_mut() = uri;
         }
         let headers = head.headers_mut();
-        let mut names = AddedHeaders(0);
-        for (name, value) in added.into_iter().flatten() {
-            names.insert(&name);
-            headers.insert(name, value);
+        let mut names = AddedHeaders(1 << AUTHORIZATION_POSITION);
+        for ((i, value), name) in added.into_iter().enumerate().zip(&ADDABLE) {
+            if let Some(value) = value {
+                names.0 |= 1 << i;
+                headers.insert(name.clone(), value);
+            }
         }
         for (name, value) in rewrites {
             headers.insert(name, value);
         }
         headers.insert(AUTHORIZATION, authorization);
-        names.insert(&AUTHORIZATION);
         Ok(SigningOutput {
             text,
             canonical_end,

@@ -367,3 +367,43 @@ fn credentials_that_differ_only_in_use_are_equal() {
     assert_ne!(used, AccessKeyCredentials::new(AK, "another secret"));
     assert!(!format!("{used:?}").contains(SK));
 }
+
+#[test]
+fn added_headers_come_in_the_order_they_were_added() {
+    let temporary = AccessKeyCredentials::new(AK, SK).with_security_token("TOKEN");
+    let mut req = http::Request::put("https://example.com/v1/upload")
+        .header("content-type", "text/plain")
+        .body(b"hello".to_vec())
+        .unwrap();
+    let out = Signer::default()
+        .sign_at(&mut req, &temporary, now())
+        .unwrap();
+    let added: Vec<&str> = out.added_headers().map(|n| n.as_str()).collect();
+    assert_eq!(
+        added,
+        [
+            "host",
+            "x-sdk-content-sha256",
+            "x-sdk-date",
+            "x-security-token",
+            "authorization"
+        ]
+    );
+    for name in added {
+        assert!(req.headers().contains_key(name), "{name}");
+    }
+    assert_eq!(req.headers()["x-sdk-content-sha256"], "UNSIGNED-PAYLOAD");
+
+    let mut req = http::Request::put("https://example.com/v1/upload")
+        .header("content-type", "text/plain")
+        .body(b"hello".to_vec())
+        .unwrap();
+    let out = Signer::new(SigningAlgorithm::HmacSm3)
+        .sign_at(&mut req, &creds(), now())
+        .unwrap();
+    let added: Vec<&str> = out.added_headers().map(|n| n.as_str()).collect();
+    assert_eq!(
+        added,
+        ["host", "x-sdk-content-sm3", "x-sdk-date", "authorization"]
+    );
+}
