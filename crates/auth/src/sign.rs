@@ -801,9 +801,15 @@ impl Signer {
                     return Err(SignError::MissingHost);
                 };
                 let a = authority.as_str();
+                // User info is rare: a branch-free scan first (`rsplit_once` alone is a byte loop).
+                let host = if a.bytes().fold(false, |found, b| found | (b == b'@')) {
+                    a.rsplit_once('@').map_or(a, |(_, host)| host)
+                } else {
+                    a
+                };
                 lines.push(HeaderLine {
                     name: "host",
-                    value: a.rsplit_once('@').map_or(a, |(_, host)| host).as_bytes(),
+                    value: host.as_bytes(),
                     origin: Origin::Added,
                 });
             }
