@@ -12,10 +12,30 @@ const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PercentError(pub(crate) String);
 
+/// Byte classes for the path and query scans: one table load per byte instead of five ranges.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~') {
+            table[b] = UNRESERVED | PATH;
+        } else if c == b'/' {
+            table[b] = PATH;
+        }
+        b += 1;
+    }
+    table
+};
+/// Emitted verbatim by Python's `quote(s, safe='~')`.
+const UNRESERVED: u8 = 1;
+/// Unreserved, or `/`: a path made only of these is already canonical.
+const PATH: u8 = 2;
+
 /// Whether `b` is emitted verbatim by Python's `quote(s, safe='~')`.
 #[inline]
 pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    CLASS[usize::from(b)] & UNRESERVED != 0
 }
 
 #[inline]
@@ -86,7 +106,7 @@ pub(crate) fn decode(s: &str) -> Result<Cow<'_, str>, PercentError> {
 /// re-encoded, and a trailing `/` always present.
 pub(crate) fn push_canonical_uri(out: &mut Vec<u8>, path: &str) -> Result<(), PercentError> {
     let start = out.len();
-    if path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
+    if path.bytes().all(|b| CLASS[usize::from(b)] & PATH != 0) {
         // Already canonical (the usual API path): copy it.
         out.extend_from_slice(path.as_bytes());
     } else {
@@ -220,6 +240,19 @@ mod tests {
     fn query(q: &str) -> Result<String, PercentError> {
         let mut out = Vec::new();
         push_canonical_query(&mut out, q).map(|()| String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn byte_classes_match_the_unreserved_set() {
+        for b in 0..=255u8 {
+            let unreserved = b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
+            assert_eq!(is_unreserved(b), unreserved, "{b:#04x}");
+            assert_eq!(
+                CLASS[usize::from(b)] & PATH != 0,
+                unreserved || b == b'/',
+                "{b:#04x}"
+            );
+        }
     }
 
     #[test]

@@ -45,31 +45,17 @@ impl SdkDate {
 
     /// Parses exactly `YYYYMMDDTHHMMSSZ` (UTC); `None` for anything else, including impossible dates.
     pub fn parse(value: &str) -> Option<Self> {
-        let b: &[u8; 16] = value.as_bytes().try_into().ok()?;
-        // Every position but the `T` and the `Z` is a digit (a check the signer makes per request,
-        // so it is one pass without early exits).
-        let digits = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
-        if b[8] != b'T' || b[15] != b'Z' || digits.iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
-            return None;
-        }
-        let d = |i: usize| i64::from(b[i] - b'0');
-        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-        let (month, day) = (d(4) * 10 + d(5), d(6) * 10 + d(7));
-        let (hour, minute, second) = (d(9) * 10 + d(10), d(11) * 10 + d(12), d(13) * 10 + d(14));
-        if year < 1
-            || !(1..=12).contains(&month)
-            || day < 1
-            || day > days_in_month(year, month)
-            || hour > 23
-            || minute > 59
-            || second > 59
-        {
-            return None;
-        }
+        let [year, month, day, hour, minute, second] = fields(value)?;
         let days = days_from_civil(year, month, day);
         Some(Self {
             unix_seconds: days * 86_400 + hour * 3600 + minute * 60 + second,
         })
+    }
+
+    /// Whether `value` is exactly `YYYYMMDDTHHMMSSZ` of a real date ([`SdkDate::parse`] would
+    /// succeed), without computing the time: the signer's check of a given `X-Sdk-Date`.
+    pub(crate) fn is_valid(value: &str) -> bool {
+        fields(value).is_some()
     }
 
     /// Seconds since the Unix epoch.
@@ -114,6 +100,29 @@ impl SdkDate {
         put(13, 2, rem % 60);
         out
     }
+}
+
+/// Year, month, day, hour, minute and second of a valid `YYYYMMDDTHHMMSSZ`.
+fn fields(value: &str) -> Option<[i64; 6]> {
+    let b: &[u8; 16] = value.as_bytes().try_into().ok()?;
+    // Every position but the `T` and the `Z` is a digit (a check the signer makes per request,
+    // so it is one pass without early exits).
+    let digits = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
+    if b[8] != b'T' || b[15] != b'Z' || digits.iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
+        return None;
+    }
+    let d = |i: usize| i64::from(b[i] - b'0');
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    let (month, day) = (d(4) * 10 + d(5), d(6) * 10 + d(7));
+    let (hour, minute, second) = (d(9) * 10 + d(10), d(11) * 10 + d(12), d(13) * 10 + d(14));
+    let valid = year >= 1
+        && (1..=12).contains(&month)
+        && day >= 1
+        && day <= days_in_month(year, month)
+        && hour <= 23
+        && minute <= 59
+        && second <= 59;
+    valid.then_some([year, month, day, hour, minute, second])
 }
 
 impl fmt::Display for SdkDate {
