@@ -7,7 +7,7 @@
 //! touches the request's heap memory and allocates, varies far more than the floor, which hashes
 //! hot data in registers, and the fastest samples show what a quiet machine would measure.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
@@ -70,11 +70,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 
 /// The median point estimate (ns) of a criterion benchmark's latest run.
 fn median_ns(dir: &Path) -> Result<f64> {
-    let path = dir.join("new/estimates.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {} (did the benchmark run?)", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let (path, json) = latest_json(dir, "estimates.json")?;
     json["median"]["point_estimate"]
         .as_f64()
         .with_context(|| format!("{} has no median.point_estimate", path.display()))
@@ -82,11 +78,7 @@ fn median_ns(dir: &Path) -> Result<f64> {
 
 /// The per-iteration time (ns) of the fastest sample of a criterion benchmark's latest run.
 fn fastest_sample_ns(dir: &Path) -> Result<f64> {
-    let path = dir.join("new/sample.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {} (did the benchmark run?)", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let (path, json) = latest_json(dir, "sample.json")?;
     let numbers = |key: &str| -> Result<Vec<f64>> {
         json[key]
             .as_array()
@@ -106,6 +98,16 @@ fn fastest_sample_ns(dir: &Path) -> Result<f64> {
         .map(|(n, t)| t / n)
         .min_by(f64::total_cmp)
         .with_context(|| format!("{} has no samples", path.display()))
+}
+
+/// A JSON file criterion wrote for a benchmark's latest run, and its path (for error messages).
+fn latest_json(dir: &Path, file: &str) -> Result<(PathBuf, serde_json::Value)> {
+    let path = dir.join("new").join(file);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (did the benchmark run?)", path.display()))?;
+    let json =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    Ok((path, json))
 }
 
 fn format_ns(ns: f64) -> String {

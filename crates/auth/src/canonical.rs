@@ -210,6 +210,15 @@ pub(crate) fn signable_value(raw: &[u8]) -> Result<&[u8], &'static str> {
     }
 }
 
+/// Whether `haystack` contains `needle`. A branch-free scan: header names and authorities are
+/// short, and there `memchr` is a byte loop with an exit per byte.
+#[inline]
+pub(crate) fn contains_byte(haystack: &[u8], needle: u8) -> bool {
+    haystack
+        .iter()
+        .fold(false, |found, &b| found | (b == needle))
+}
+
 /// Why a (trimmed) header value cannot be signed, if it cannot.
 pub(crate) fn header_value_problem(value: &[u8]) -> Option<&'static str> {
     // One branch-free pass for the common, clean case (it vectorizes); details only on failure.

@@ -485,6 +485,16 @@ pub(crate) enum SignatureHex {
     Der(Vec<u8>),
 }
 
+impl SignatureHex {
+    /// The hex of a DER signature.
+    #[cfg(any(feature = "ecdsa", feature = "sm2"))]
+    fn der(der: &[u8]) -> Self {
+        let mut hex = Vec::with_capacity(der.len() * 2);
+        hex::push(&mut hex, der);
+        SignatureHex::Der(hex)
+    }
+}
+
 impl AsRef<[u8]> for SignatureHex {
     fn as_ref(&self) -> &[u8] {
         match self {
@@ -519,19 +529,17 @@ pub(crate) fn signature_hex(
             SignatureHex::Mac(hex::encode32(&mac))
         }
         #[cfg(feature = "ecdsa")]
-        SigningAlgorithm::EcdsaP256Sha256 => {
-            let der = crate::ecc::ecdsa_sign(access_key, secret_key, string_to_sign)?;
-            let mut hex = Vec::new();
-            hex::push(&mut hex, &der);
-            SignatureHex::Der(hex)
-        }
+        SigningAlgorithm::EcdsaP256Sha256 => SignatureHex::der(&crate::ecc::ecdsa_sign(
+            access_key,
+            secret_key,
+            string_to_sign,
+        )?),
         #[cfg(feature = "sm2")]
-        SigningAlgorithm::Sm2Sm3 => {
-            let der = crate::ecc::sm2_sign(access_key, secret_key, string_to_sign)?;
-            let mut hex = Vec::new();
-            hex::push(&mut hex, &der);
-            SignatureHex::Der(hex)
-        }
+        SigningAlgorithm::Sm2Sm3 => SignatureHex::der(&crate::ecc::sm2_sign(
+            access_key,
+            secret_key,
+            string_to_sign,
+        )?),
     })
 }
 
@@ -728,8 +736,7 @@ impl Signer {
                 if name == http::header::CONTENT_TYPE {
                     content_type = Some(raw);
                 }
-                // A branch-free scan: names are short, where `memchr` is a byte loop with exits.
-                if n.bytes().fold(false, |found, b| found | (b == b'_')) {
+                if canonical::contains_byte(n.as_bytes(), b'_') {
                     // Sent but not signed; trimmed like every value when it is text.
                     if let Some(t) = canonical::trim_value(raw)
                         && t.len() != raw.len()
@@ -801,8 +808,8 @@ impl Signer {
                     return Err(SignError::MissingHost);
                 };
                 let a = authority.as_str();
-                // User info is rare: a branch-free scan first (`rsplit_once` alone is a byte loop).
-                let host = if a.bytes().fold(false, |found, b| found | (b == b'@')) {
+                // User info is rare: scan for it first (`rsplit_once` alone is a byte loop).
+                let host = if canonical::contains_byte(a.as_bytes(), b'@') {
                     a.rsplit_once('@').map_or(a, |(_, host)| host)
                 } else {
                     a
