@@ -2,29 +2,20 @@
 
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// Lower-case hex of four bytes, all eight digits at once (SWAR): hex encoding of the three
-/// digests was a tenth of the signer's non-hashing work when done a nibble at a time.
+/// The lower-case hex digit of a nibble (0–15), branch-free so that [`encode32`] vectorizes.
 #[inline]
-fn hex4(bytes: [u8; 4]) -> [u8; 8] {
-    let x = u64::from(u32::from_le_bytes(bytes));
-    // Byte i moves to the low byte of 16-bit lane i.
-    let x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
-    let x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
-    // Lane i becomes [high nibble, low nibble] of byte i, in output order.
-    let n = ((x >> 4) & 0x000f_000f_000f_000f) | ((x & 0x000f_000f_000f_000f) << 8);
-    // '0' + n, plus ('a' - '0' - 10) = 39 where n > 9 (n + 6 carries into bit 4 exactly then).
-    // Every byte stays below 0x80, so nothing carries into the next byte.
-    let letters = ((n + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
-    (n + 0x3030_3030_3030_3030 + letters * 39).to_le_bytes()
+fn digit_of(nibble: u8) -> u8 {
+    nibble + b'0' + u8::from(nibble > 9) * (b'a' - b'0' - 10)
 }
 
-/// Lower-case hex of a 32-byte digest, on the stack.
+/// Lower-case hex of a 32-byte digest, on the stack. A plain branch-free loop over fixed-size
+/// arrays: the compiler vectorizes it (SSE2 on x86-64, about 75 instructions for the 64 digits),
+/// which beats both a table lookup per nibble and a hand-written eight-digit SWAR step.
 pub(crate) fn encode32(bytes: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
-    for (digits, quad) in out.chunks_exact_mut(8).zip(bytes.chunks_exact(4)) {
-        let mut four = [0u8; 4];
-        four.copy_from_slice(quad);
-        digits.copy_from_slice(&hex4(four));
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes.iter()) {
+        pair[0] = digit_of(b >> 4);
+        pair[1] = digit_of(b & 0x0f);
     }
     out
 }
@@ -67,14 +58,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn swar_digits_match_the_table_for_every_byte() {
+    fn encode32_matches_the_table_for_every_byte_in_every_position() {
         for b in 0..=255u8 {
-            let expected = [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0f)]];
-            let got = hex4([b, b.wrapping_add(1), b ^ 0xa5, !b]);
-            assert_eq!(&got[..2], &expected, "byte {b:#04x}");
-            let mut all = Vec::new();
-            push(&mut all, &[b, b.wrapping_add(1), b ^ 0xa5, !b]);
-            assert_eq!(&got[..], &all[..], "bytes from {b:#04x}");
+            let bytes: [u8; 32] = std::array::from_fn(|i| b.wrapping_add(i as u8 * 8));
+            let mut expected = Vec::new();
+            for &x in &bytes {
+                expected.extend_from_slice(&[
+                    DIGITS[usize::from(x >> 4)],
+                    DIGITS[usize::from(x & 0x0f)],
+                ]);
+            }
+            assert_eq!(&encode32(&bytes)[..], &expected[..], "bytes from {b:#04x}");
         }
     }
 

@@ -45,7 +45,7 @@ impl SdkDate {
 
     /// Parses exactly `YYYYMMDDTHHMMSSZ` (UTC); `None` for anything else, including impossible dates.
     pub fn parse(value: &str) -> Option<Self> {
-        let [year, month, day, hour, minute, second] = fields(value)?;
+        let [year, month, day, hour, minute, second] = fields(value.as_bytes())?;
         let days = days_from_civil(year, month, day);
         Some(Self {
             unix_seconds: days * 86_400 + hour * 3600 + minute * 60 + second,
@@ -54,7 +54,7 @@ impl SdkDate {
 
     /// Whether `value` is exactly `YYYYMMDDTHHMMSSZ` of a real date ([`SdkDate::parse`] would
     /// succeed), without computing the time: the signer's check of a given `X-Sdk-Date`.
-    pub(crate) fn is_valid(value: &str) -> bool {
+    pub(crate) fn is_valid(value: &[u8]) -> bool {
         fields(value).is_some()
     }
 
@@ -102,13 +102,31 @@ impl SdkDate {
     }
 }
 
+/// Whether all eight bytes of `x` (little-endian) are ASCII digits: their high nibble is 3, and
+/// adding 6 does not carry out of it (which rules out `:`–`?`); no byte carries into the next.
+fn all_digits(x: u64) -> bool {
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    (x & HIGH) == ZEROS && ((x + 0x0606_0606_0606_0606) & HIGH) == ZEROS
+}
+
+/// Whether `b` is eight digits, `T`, six digits, `Z`. The signer checks every given
+/// `X-Sdk-Date`, so this is two word tests instead of a pass per byte.
+fn has_shape(b: &[u8; 16]) -> bool {
+    let (day_part, time_part) = b.split_at(8);
+    let word = |part: &[u8]| part.try_into().map_or(0, u64::from_le_bytes);
+    let (day_word, time_word) = (word(day_part), word(time_part));
+    // The `T` and the `Z` are swapped for zeros before the digit test.
+    const LETTERS: u64 = 0xff00_0000_0000_00ff;
+    const T_AND_Z: u64 = 0x5a00_0000_0000_0054;
+    let time_digits = (time_word & !LETTERS) | 0x3000_0000_0000_0030;
+    time_word & LETTERS == T_AND_Z && all_digits(day_word) && all_digits(time_digits)
+}
+
 /// Year, month, day, hour, minute and second of a valid `YYYYMMDDTHHMMSSZ`.
-fn fields(value: &str) -> Option<[i64; 6]> {
-    let b: &[u8; 16] = value.as_bytes().try_into().ok()?;
-    // Every position but the `T` and the `Z` is a digit (a check the signer makes per request,
-    // so it is one pass without early exits).
-    let digits = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
-    if b[8] != b'T' || b[15] != b'Z' || digits.iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
+fn fields(value: &[u8]) -> Option<[i64; 6]> {
+    let b: &[u8; 16] = value.try_into().ok()?;
+    if !has_shape(b) {
         return None;
     }
     let d = |i: usize| i64::from(b[i] - b'0');
@@ -173,6 +191,27 @@ mod tests {
             "２0251114T080042Z",
         ] {
             assert_eq!(SdkDate::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shape_accepts_every_byte_in_every_position_exactly_when_the_format_allows_it() {
+        let valid = *b"20251114T080042Z";
+        for position in 0..16 {
+            for byte in 0..=255u8 {
+                let mut candidate = valid;
+                candidate[position] = byte;
+                let allowed = match position {
+                    8 => byte == b'T',
+                    15 => byte == b'Z',
+                    _ => byte.is_ascii_digit(),
+                };
+                assert_eq!(
+                    has_shape(&candidate),
+                    allowed,
+                    "byte {byte:#04x} at {position}"
+                );
+            }
         }
     }
 

@@ -82,6 +82,16 @@ impl HashKind {
             HashKind::Sm3 => X_SDK_CONTENT_SM3,
         }
     }
+
+    /// Whether `name` is [`Self::content_header`]. Comparing with a constant per kind compiles
+    /// to a few loads, where comparing with the name chosen at run time is a `memcmp` call for
+    /// every header of every request.
+    pub(crate) fn is_content_header(self, name: &str) -> bool {
+        match self {
+            HashKind::Sha256 => name == X_SDK_CONTENT_SHA256,
+            HashKind::Sm3 => name == X_SDK_CONTENT_SM3,
+        }
+    }
 }
 
 impl SigningAlgorithm {
@@ -758,7 +768,7 @@ impl Signer {
                     host_given = true;
                 } else if n == X_SDK_DATE {
                     given_date = Some((value, value_text));
-                } else if n == content_header {
+                } else if hash.is_content_header(n) {
                     content_line = Some(lines.len());
                 }
                 lines.push(HeaderLine {
@@ -773,9 +783,9 @@ impl Signer {
             let date: &str = match given_date {
                 Some((value, text)) => {
                     // A valid date is its own canonical form, so the given text is used.
-                    match std::str::from_utf8(text)
-                        .ok()
+                    match Some(text)
                         .filter(|t| SdkDate::is_valid(t))
+                        .and_then(|t| std::str::from_utf8(t).ok())
                     {
                         Some(text) => text,
                         None => {
@@ -865,7 +875,7 @@ impl Signer {
                 hash.empty_hex().as_bytes()
             } else if let Some(line) = lines
                 .iter()
-                .find(|l| l.name == content_header && !l.value.is_empty())
+                .find(|l| hash.is_content_header(l.name) && !l.value.is_empty())
             {
                 line.value
             } else {

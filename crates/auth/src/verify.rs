@@ -280,7 +280,7 @@ impl Verifier {
         let content_header = hash.content_header();
         let override_value = lines
             .iter()
-            .find(|l| l.name == content_header && !l.value.is_empty())
+            .find(|l| hash.is_content_header(l.name) && !l.value.is_empty())
             .map(|l| l.value);
         let payload_hash = if body.is_empty() {
             hash.empty_hex().as_bytes()
