@@ -1,13 +1,17 @@
-//! Proleptic Gregorian calendar arithmetic (UTC), shared by the signer's `X-Sdk-Date` and IAM timestamps.
+//! Proleptic Gregorian calendar arithmetic (UTC), shared by the signer's `X-Sdk-Date`, IAM timestamps,
+//! and the other hwcloud crates (the transport's timestamps, the emulator's wire times): one copy of the
+//! arithmetic for the whole workspace. Public for them, hidden from the documentation, not a stable API.
 //!
 //! Written here rather than taken from a date crate: it is a few lines, and the default feature set of this
 //! crate keeps its dependency count small.
 
-pub(crate) fn is_leap(year: i64) -> bool {
+/// Whether `year` is a leap year.
+pub fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-pub(crate) fn days_in_month(year: i64, month: i64) -> i64 {
+/// The number of days in `month` (1–12) of `year`.
+pub fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
@@ -17,7 +21,7 @@ pub(crate) fn days_in_month(year: i64, month: i64) -> i64 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -27,8 +31,8 @@ pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The inverse of [`days_from_civil`].
-pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
+/// The inverse of [`days_from_civil`]: `(year, month, day)` of a day count since 1970-01-01.
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -26,7 +26,8 @@
 //! temporary credentials, the official SDKs' providers and caches), `mock` (mockall mocks).
 
 mod canonical;
-mod civil;
+#[doc(hidden)]
+pub mod civil;
 mod credentials;
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
 mod ecc;

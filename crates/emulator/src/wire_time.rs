@@ -13,7 +13,7 @@ pub(crate) struct Civil {
     pub(crate) micros: u32,
 }
 
-/// Splits a time into UTC calendar fields (Howard Hinnant's days-to-civil algorithm).
+/// Splits a time into UTC calendar fields.
 pub(crate) fn civil(time: SystemTime) -> Civil {
     let (secs, micros) = match time.duration_since(UNIX_EPOCH) {
         Ok(d) => (d.as_secs() as i64, d.subsec_micros()),
@@ -30,19 +30,11 @@ pub(crate) fn civil(time: SystemTime) -> Civil {
     };
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let (year, month, day) = hwcloud_auth::civil::civil_from_days(days);
     Civil {
-        year: if m <= 2 { y + 1 } else { y },
-        month: m as u32,
-        day: d as u32,
+        year,
+        month: month as u32,
+        day: day as u32,
         hour: (rem / 3600) as u32,
         minute: ((rem % 3600) / 60) as u32,
         second: (rem % 60) as u32,
@@ -106,5 +98,12 @@ mod tests {
         assert_eq!(iam_time(t), "2025-11-14T08:00:42.855000Z");
         assert_eq!(servicestage_time(t), "2025-11-14 08:00:42 +0000 UTC");
         assert_eq!(ymd(t), "20251114");
+        // January and February count in the previous year of the algorithm's March-based years.
+        let leap_day = UNIX_EPOCH + Duration::from_secs(1_709_251_199);
+        assert_eq!(servicestage_time(leap_day), "2024-02-29 23:59:59 +0000 UTC");
+        let new_year = UNIX_EPOCH + Duration::from_secs(946_684_800);
+        assert_eq!(ymd(new_year), "20000101");
+        let before_epoch = UNIX_EPOCH - Duration::from_micros(1);
+        assert_eq!(iam_time(before_epoch), "1969-12-31T23:59:59.999999Z");
     }
 }

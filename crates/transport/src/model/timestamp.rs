@@ -4,6 +4,7 @@
 //! milliseconds, `""` when unset, even an object on some pages). Keeping the raw text means nothing is lost when a
 //! spelling is not understood; `unix_seconds` is filled when it is.
 
+use hwcloud_auth::civil;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time as the service wrote it, plus its parsed value when the spelling is understood.
@@ -113,7 +114,8 @@ fn parse_unix_seconds(raw: &str) -> Option<i64> {
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
+        || day < 1
+        || day > civil::days_in_month(year, month)
         || hour > 23
         || minute > 59
         || second > 60
@@ -131,7 +133,7 @@ fn parse_unix_seconds(raw: &str) -> Option<i64> {
     }
     let rest = rest.trim_start();
     let offset = parse_offset(rest)?;
-    let days = days_from_civil(year, month, day);
+    let days = civil::days_from_civil(year, month, day);
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
@@ -161,17 +163,6 @@ fn parse_offset(rest: &str) -> Option<i64> {
     let h: i64 = digits[..2].parse().ok()?;
     let m: i64 = digits[2..].parse().ok()?;
     Some(sign * (h * 3600 + m * 60))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -223,6 +214,14 @@ mod tests {
         let t = Timestamp::parse("yesterday-ish");
         assert_eq!((t.raw.as_str(), t.unix_seconds), ("yesterday-ish", None));
         assert_eq!(Timestamp::parse("2025-13-14 08:00:42").unix_seconds, None);
+        // Impossible days are not rolled over into the next month.
+        assert_eq!(Timestamp::parse("2025-02-29 08:00:42").unix_seconds, None);
+        assert_eq!(Timestamp::parse("2025-11-31T08:00:42Z").unix_seconds, None);
+        assert!(
+            Timestamp::parse("2024-02-29 08:00:42")
+                .unix_seconds
+                .is_some()
+        );
         let t: Timestamp = serde_json::from_str(r#"{"seconds": 5}"#).unwrap();
         assert_eq!(t.raw, r#"{"seconds":5}"#);
         assert_eq!(t.unix_seconds, None);
