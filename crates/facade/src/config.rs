@@ -311,7 +311,10 @@ impl ConfigBuilder {
         // Explicit IAM endpoint, else the one every service goes to (an emulator serves IAM too).
         let explicit_iam = self.iam_endpoint.clone().or_else(|| self.endpoint.clone());
 
-        let reqwest = ReqwestClient::new(&ReqwestConfig::default())?;
+        // IAM calls and the services share this client, so it gets the configured connect timeout.
+        let reqwest = ReqwestClient::new(
+            &ReqwestConfig::default().with_timeouts(&self.timeouts.unwrap_or_default()),
+        )?;
         let http: Arc<dyn AuthHttpClient> = Arc::new(reqwest.clone());
 
         let authenticator = match self.credentials.clone() {

@@ -164,3 +164,45 @@ fn forced_token_mode_without_token_settings_is_an_error() {
         .unwrap_err();
     assert!(matches!(err, hwcloud::ConfigError::Credentials(_)), "{err}");
 }
+
+/// The connect timeout set on the builder reaches the HTTP client the config builds; that client
+/// once kept reqwest's default of 10 s, so connects ended in the attempt timeout instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configured_connect_timeout_bounds_connects() {
+    use std::time::Duration;
+
+    use hwcloud::transport::{Error, TimeoutConfig, TimeoutKind};
+
+    // A loopback listener whose backlog of one is taken: the kernel leaves later connection
+    // attempts unanswered, so only a connect timeout ends them.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let address = listener.local_addr().unwrap();
+    let _queued = std::net::TcpStream::connect(address).unwrap();
+
+    let config = Config::builder()
+        .env(MemoryEnv::new())
+        .region(demo::REGION)
+        .endpoint(format!("http://{address}"))
+        .access_key(demo::ACCESS_KEY, demo::SECRET_KEY)
+        .project_id(demo::PROJECT_ID)
+        // Connect well below the attempt timeout, which is well below the 10 s default.
+        .timeouts(TimeoutConfig::new(
+            Duration::from_millis(300),
+            Duration::from_secs(3),
+            Duration::from_secs(30),
+        ))
+        .build()
+        .unwrap();
+    let error = config
+        .codeartsbuild()
+        .unwrap()
+        .show_job_status(demo::CODEARTSBUILD_JOB_ID)
+        .await
+        .unwrap_err();
+    match error {
+        Error::Timeout(t) => assert_eq!(t.kind, TimeoutKind::Connect, "{t:?}"),
+        other => panic!("expected a connect timeout, got {other:?}"),
+    }
+}

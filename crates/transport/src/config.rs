@@ -386,9 +386,7 @@ impl SdkConfigBuilder {
                 (Some(http), reqwest) => (http, reqwest),
                 (None, Some(r)) => (Arc::new(r.clone()), Some(r)),
                 (None, None) => {
-                    let mut rc = self.reqwest_config;
-                    rc.connect_timeout = Some(self.timeouts.connect);
-                    let r = ReqwestClient::new(&rc)?;
+                    let r = ReqwestClient::new(&self.reqwest_config.with_timeouts(&self.timeouts))?;
                     (Arc::new(r.clone()), Some(r))
                 }
             };

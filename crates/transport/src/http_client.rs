@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
+
+use crate::TimeoutConfig;
 pub use hwcloud_auth::http_client::{HttpError, HttpErrorKind};
 
 /// Per-request options handed to the client.
@@ -139,7 +141,7 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReqwestConfig {
-    /// Connect timeout (default 10 s).
+    /// Connect timeout (default: [`TimeoutConfig`]'s, 10 s).
     pub connect_timeout: Option<Duration>,
     /// Explicit proxy URL for every scheme (`http://user:pass@proxy:3128`); default: the system/env proxies.
     pub proxy: Option<String>,
@@ -149,6 +151,15 @@ pub struct ReqwestConfig {
     pub disable_proxy: bool,
     /// Extra trusted root certificates, PEM (one or more per entry).
     pub root_certificates_pem: Vec<Vec<u8>>,
+}
+
+impl ReqwestConfig {
+    /// These settings with the connect timeout of `timeouts`: the client enforces the connect
+    /// timeout itself, so every client made for an [`SdkConfig`](crate::SdkConfig) is made this way.
+    pub fn with_timeouts(mut self, timeouts: &TimeoutConfig) -> Self {
+        self.connect_timeout = Some(timeouts.connect);
+        self
+    }
 }
 
 /// The default [`HttpClient`]: reqwest with one shared connection pool, rustls (or native-tls with the
@@ -164,7 +175,11 @@ impl ReqwestClient {
     /// Builds a client from `config`.
     pub fn new(config: &ReqwestConfig) -> Result<Self, crate::Error> {
         let mut builder = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout.unwrap_or(Duration::from_secs(10)))
+            .connect_timeout(
+                config
+                    .connect_timeout
+                    .unwrap_or(TimeoutConfig::default().connect),
+            )
             // Signed requests must not be replayed to another host, and a redirect target is not signed for.
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(60));
