@@ -320,7 +320,7 @@ impl ConfigBuilder {
         let authenticator = match self.credentials.clone() {
             Credentials::Authenticator(a) => a,
             Credentials::AccessKey(c) => {
-                let auth = Authenticator::access_key(StaticAccessKey(c));
+                let auth = Authenticator::access_key(c);
                 match (&self.project_id, &self.domain_id) {
                     (Some(p), _) => auth.with_project_id(p.clone()),
                     (None, Some(d)) => auth.with_domain_id(d.clone()),
@@ -427,15 +427,4 @@ impl ConfigBuilder {
 /// The transport reads `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` through the same environment.
 fn transport_env(env: Arc<dyn Env>) -> hwcloud_transport::EnvLookup {
     hwcloud_transport::EnvLookup::from_fn(move |name| env.var(name))
-}
-
-/// Fixed AK/SK.
-#[derive(Debug)]
-struct StaticAccessKey(AccessKeyCredentials);
-
-#[async_trait::async_trait]
-impl hwcloud_auth::ProvideAccessKey for StaticAccessKey {
-    async fn access_key(&self) -> Result<AccessKeyCredentials, CredentialsError> {
-        Ok(self.0.clone())
-    }
 }
