@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use super::CredentialsError;
 use super::http_client::HttpClient;
 use super::iam::{self, IAM_TIMEOUT, iam_endpoint_for_region};
-use super::{CredentialsError, CredentialsErrorKind};
 use crate::{AccessKeyCredentials, Signer};
 
 /// Finds the id of the project named after a region (a region's default project), as the official SDKs
@@ -74,16 +74,7 @@ impl ProjectIdDiscovery {
             .header(http::header::USER_AGENT, iam::user_agent())
             .body(Vec::new())
             .map_err(|e| CredentialsError::invalid_input("IAM endpoint", e))?;
-        let (mut parts, body) = request.into_parts();
-        self.signer
-            .sign_parts(&mut parts, &body, credentials, now)
-            .map_err(|e| {
-                CredentialsError::with_kind(
-                    CredentialsErrorKind::Signing,
-                    format!("{what}: cannot sign the request: {e}"),
-                )
-            })?;
-        let request = http::Request::from_parts(parts, body);
+        let request = iam::sign(&self.signer, request, credentials, now, &what)?;
         let response = iam::send(self.http.as_ref(), request, IAM_TIMEOUT, &what).await?;
         let trace = iam::trace_id(&response);
         let parsed: serde_json::Value = serde_json::from_slice(response.body())

@@ -101,6 +101,26 @@ pub(crate) async fn send(
     }
 }
 
+/// Signs an IAM request with AK/SK at `now` (the calls made with access keys rather than a token).
+pub(crate) fn sign(
+    signer: &crate::Signer,
+    request: http::Request<Vec<u8>>,
+    credentials: &crate::AccessKeyCredentials,
+    now: std::time::SystemTime,
+    what: &str,
+) -> Result<http::Request<Vec<u8>>, CredentialsError> {
+    let (mut parts, body) = request.into_parts();
+    signer
+        .sign_parts(&mut parts, &body, credentials, now)
+        .map_err(|e| {
+            CredentialsError::with_kind(
+                super::CredentialsErrorKind::Signing,
+                format!("{what}: cannot sign the request: {e}"),
+            )
+        })?;
+    Ok(http::Request::from_parts(parts, body))
+}
+
 /// The `X-IAM-Trace-Id` header of a response.
 pub(crate) fn trace_id(response: &http::Response<Vec<u8>>) -> Option<String> {
     response

@@ -120,16 +120,7 @@ impl ProvideAccessKey for TemporaryAccessKeyProvider {
             }
             Caller::AccessKey(p, signer) => {
                 let keys = p.access_key().await?;
-                let (mut parts, body) = request.into_parts();
-                signer
-                    .sign_parts(&mut parts, &body, &keys, self.clock.now())
-                    .map_err(|e| {
-                        CredentialsError::with_kind(
-                            super::CredentialsErrorKind::Signing,
-                            format!("{what}: cannot sign the request: {e}"),
-                        )
-                    })?;
-                http::Request::from_parts(parts, body)
+                iam::sign(signer, request, &keys, self.clock.now(), what)?
             }
         };
         let response = iam::send(self.http.as_ref(), request, IAM_TIMEOUT, what).await?;
