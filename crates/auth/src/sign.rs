@@ -83,6 +83,15 @@ impl HashKind {
         }
     }
 
+    /// The payload hash a request gives in [`Self::content_header`] (a non-empty value), which
+    /// replaces the hash of the body in the canonical request.
+    pub(crate) fn given_payload_hash<'a>(self, lines: &[HeaderLine<'a>]) -> Option<&'a [u8]> {
+        lines
+            .iter()
+            .find(|l| self.is_content_header(l.name) && !l.value.is_empty())
+            .map(|l| l.value)
+    }
+
     /// Whether `name` is [`Self::content_header`]. Comparing with a constant per kind compiles
     /// to a few loads, where comparing with the name chosen at run time is a `memcmp` call for
     /// every header of every request.
@@ -703,16 +712,14 @@ impl Signer {
         let content_header = hash.content_header();
 
         let token = match credentials.security_token() {
-            Some(token) => {
-                let t = canonical::trim(token.expose());
-                if let Some(reason) = canonical::header_value_problem(t.as_bytes()) {
-                    return Err(SignError::InvalidHeaderValue {
+            Some(token) => Some(
+                canonical::signable_value(token.expose().as_bytes()).map_err(|reason| {
+                    SignError::InvalidHeaderValue {
                         name: X_SECURITY_TOKEN.to_owned(),
                         reason,
-                    });
-                }
-                Some(t)
-            }
+                    }
+                })?,
+            ),
             None => None,
         };
 
@@ -851,7 +858,7 @@ impl Signer {
             if let Some(token) = token {
                 lines.push(HeaderLine {
                     name: X_SECURITY_TOKEN,
-                    value: token.as_bytes(),
+                    value: token,
                     origin: Origin::Added,
                 });
             }
@@ -873,11 +880,8 @@ impl Signer {
             let body_hash;
             let payload_hash: &[u8] = if body.is_empty() {
                 hash.empty_hex().as_bytes()
-            } else if let Some(line) = lines
-                .iter()
-                .find(|l| hash.is_content_header(l.name) && !l.value.is_empty())
-            {
-                line.value
+            } else if let Some(given) = hash.given_payload_hash(lines) {
+                given
             } else {
                 body_hash = hash.hex_digest(body);
                 &body_hash

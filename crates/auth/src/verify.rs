@@ -266,11 +266,11 @@ impl Verifier {
             if values.next().is_some() {
                 return Err(invalid("it occurs more than once"));
             }
-            let value = std::str::from_utf8(value.as_bytes())
-                .map_err(|_| invalid("it is not valid UTF-8"))?;
+            let value = canonical::trim_value(value.as_bytes())
+                .ok_or_else(|| invalid("it is not valid UTF-8"))?;
             lines.push(HeaderLine {
                 name,
-                value: canonical::trim(value).as_bytes(),
+                value,
                 origin: sign::Origin::Present(false),
             });
         }
@@ -278,10 +278,7 @@ impl Verifier {
         let hash = algorithm.hash_kind();
         let body_hash;
         let content_header = hash.content_header();
-        let override_value = lines
-            .iter()
-            .find(|l| hash.is_content_header(l.name) && !l.value.is_empty())
-            .map(|l| l.value);
+        let override_value = hash.given_payload_hash(&lines);
         let payload_hash = if body.is_empty() {
             hash.empty_hex().as_bytes()
         } else {
