@@ -37,7 +37,8 @@ pub struct ServiceClient {
 enum AttemptFailure {
     Http(HttpError),
     AttemptTimeout,
-    Status(Box<ServiceError>, Option<Duration>),
+    /// A refusal, its `Retry-After` delay and the response `Date` (to learn a clock offset from).
+    Status(Box<ServiceError>, Option<Duration>, Option<SystemTime>),
     /// Not retryable whatever the policy (body too large, ...).
     Fatal(Error),
 }
@@ -207,13 +208,9 @@ impl ServiceClient {
             .await
         {
             Ok(r) => r,
-            Err(_) => Err(Error::Timeout(TimeoutError {
-                service: self.service.name,
-                operation: op.name,
-                kind: TimeoutKind::Total,
-                after: total,
-                attempts: attempts.load(Ordering::Relaxed),
-            })),
+            Err(_) => {
+                Err(self.timeout_error(op, TimeoutKind::Total, attempts.load(Ordering::Relaxed)))
+            }
         };
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         if let Err(e) = &result {
@@ -294,13 +291,7 @@ impl ServiceClient {
                 AttemptFailure::AttemptTimeout => (
                     FailureClass::Timeout,
                     None,
-                    Error::Timeout(TimeoutError {
-                        service: self.service.name,
-                        operation: op.name,
-                        kind: TimeoutKind::Attempt,
-                        after: cfg.timeouts.attempt,
-                        attempts: attempt,
-                    }),
+                    self.timeout_error(op, TimeoutKind::Attempt, attempt),
                 ),
                 AttemptFailure::Http(e) => {
                     let class = match e.kind {
@@ -310,7 +301,7 @@ impl ServiceClient {
                     };
                     (class, None, self.http_error(op, e, attempt))
                 }
-                AttemptFailure::Status(mut se, retry_after) => {
+                AttemptFailure::Status(mut se, retry_after, server_date) => {
                     se.attempts = attempt;
                     let span = tracing::Span::current();
                     span.record("status", se.status.as_u16());
@@ -328,7 +319,7 @@ impl ServiceClient {
                     }
                     if se.is_clock_skew()
                         && !skew_corrected
-                        && let Some(offset) = self.learn_clock_offset(&se)
+                        && let Some(offset) = self.learn_clock_offset(server_date)
                     {
                         skew_corrected = true;
                         tracing::warn!(
@@ -397,8 +388,8 @@ impl ServiceClient {
     }
 
     /// Learns `server - local` from the refusal's `Date` header; returns the offset in ms.
-    fn learn_clock_offset(&self, se: &ServiceError) -> Option<i64> {
-        let server = se_date(se)?;
+    fn learn_clock_offset(&self, server_date: Option<SystemTime>) -> Option<i64> {
+        let server = server_date?;
         let local = self.config.inner.clock.now();
         let offset = match server.duration_since(local) {
             Ok(ahead) => i64::try_from(ahead.as_millis()).ok()?,
@@ -411,24 +402,36 @@ impl ServiceClient {
         Some(offset)
     }
 
+    /// The timeout error of `kind`, with the configured limit that ran out.
+    fn timeout_error(&self, op: &OperationSpec, kind: TimeoutKind, attempts: u32) -> Error {
+        let timeouts = &self.config.inner.timeouts;
+        Error::Timeout(TimeoutError {
+            service: self.service.name,
+            operation: op.name,
+            kind,
+            after: match kind {
+                TimeoutKind::Connect => timeouts.connect,
+                TimeoutKind::Attempt => timeouts.attempt,
+                TimeoutKind::Total => timeouts.total,
+            },
+            attempts,
+        })
+    }
+
+    /// A success body over the configured limit.
+    fn body_too_large(&self, op: &OperationSpec) -> AttemptFailure {
+        AttemptFailure::Fatal(Error::BodyTooLarge(BodyTooLargeError {
+            service: self.service.name,
+            operation: op.name,
+            limit: self.config.inner.body_limit,
+        }))
+    }
+
     fn http_error(&self, op: &OperationSpec, e: HttpError, attempts: u32) -> Error {
-        let cfg = &self.config.inner;
         match e.kind {
-            HttpErrorKind::Timeout => Error::Timeout(TimeoutError {
-                service: self.service.name,
-                operation: op.name,
-                kind: TimeoutKind::Attempt,
-                after: cfg.timeouts.attempt,
-                attempts,
-            }),
+            HttpErrorKind::Timeout => self.timeout_error(op, TimeoutKind::Attempt, attempts),
             HttpErrorKind::Connect if is_connect_timeout(&e.message) => {
-                Error::Timeout(TimeoutError {
-                    service: self.service.name,
-                    operation: op.name,
-                    kind: TimeoutKind::Connect,
-                    after: cfg.timeouts.connect,
-                    attempts,
-                })
+                self.timeout_error(op, TimeoutKind::Connect, attempts)
             }
             kind => Error::Connection(ConnectionError {
                 service: self.service.name,
@@ -469,16 +472,10 @@ impl ServiceClient {
             .and_then(|v| v.parse::<u64>().ok());
         if success && declared.is_some_and(|n| n > limit as u64) {
             // Refuse before reading anything.
-            return Err(AttemptFailure::Fatal(Error::BodyTooLarge(
-                BodyTooLargeError {
-                    service: self.service.name,
-                    operation: op.name,
-                    limit,
-                },
-            )));
+            return Err(self.body_too_large(op));
         }
         let read =
-            tokio::time::timeout_at(deadline, read_limited(&mut body, limit, &head.headers)).await;
+            tokio::time::timeout_at(deadline, read_limited(&mut body, limit, declared)).await;
         let bytes = match read {
             Err(_) => return Err(AttemptFailure::AttemptTimeout),
             Ok(Err(ReadError::Http(e))) => {
@@ -494,13 +491,7 @@ impl ServiceClient {
             }
             Ok(Err(ReadError::TooLarge(partial))) => {
                 if success {
-                    return Err(AttemptFailure::Fatal(Error::BodyTooLarge(
-                        BodyTooLargeError {
-                            service: self.service.name,
-                            operation: op.name,
-                            limit,
-                        },
-                    )));
+                    return Err(self.body_too_large(op));
                 }
                 // An oversized error body still yields a service error from what was read.
                 partial
@@ -517,16 +508,17 @@ impl ServiceClient {
             &head.headers,
             &bytes,
         );
-        let now = header_date(&head.headers).unwrap_or_else(SystemTime::now);
+        let server_date = header_date(&head.headers);
         let retry_after = head
             .headers
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, now));
-        let mut se = Box::new(se);
-        // The response `Date` is needed to learn a clock offset; keep it alongside.
-        se_set_date(&mut se, header_date(&head.headers));
-        Err(AttemptFailure::Status(se, retry_after))
+            .and_then(|v| parse_retry_after(v, server_date.unwrap_or_else(SystemTime::now)));
+        Err(AttemptFailure::Status(
+            Box::new(se),
+            retry_after,
+            server_date,
+        ))
     }
 }
 
@@ -539,14 +531,6 @@ fn header_date(headers: &http::HeaderMap) -> Option<SystemTime> {
         .get(DATE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| httpdate::parse_http_date(v).ok())
-}
-
-fn se_set_date(se: &mut ServiceError, date: Option<SystemTime>) {
-    se.server_date = date;
-}
-
-fn se_date(se: &ServiceError) -> Option<SystemTime> {
-    se.server_date
 }
 
 enum Buffered {
@@ -568,16 +552,14 @@ enum ReadError {
     TooLarge(Bytes),
 }
 
+/// Reads `body` up to `limit` bytes; `declared` (its `Content-Length`) sizes the buffer.
 async fn read_limited(
     body: &mut Body,
     limit: usize,
-    headers: &http::HeaderMap,
+    declared: Option<u64>,
 ) -> Result<Bytes, ReadError> {
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(limit).min(1 << 20));
+    let expected = declared.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut buf = BytesMut::with_capacity(expected.min(limit).min(1 << 20));
     while let Some(chunk) = body.next_chunk().await {
         let chunk = chunk.map_err(ReadError::Http)?;
         if buf.len() + chunk.len() > limit {
@@ -624,6 +606,17 @@ impl ByteStream {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
+    /// The error for a chunk that did not come within the idle limit.
+    fn idle_timeout(&self) -> Error {
+        Error::Timeout(TimeoutError {
+            service: self.service,
+            operation: self.operation,
+            kind: TimeoutKind::Attempt,
+            after: self.idle,
+            attempts: 1,
+        })
+    }
+
     /// Reads everything, refusing more than `limit` bytes.
     pub async fn collect(mut self, limit: usize) -> Result<Bytes, Error> {
         let mut buf = BytesMut::new();
@@ -668,13 +661,7 @@ impl Stream for ByteStream {
             Poll::Ready(Some(Err(e))) => {
                 this.done = true;
                 Poll::Ready(Some(Err(if e.kind == HttpErrorKind::Timeout {
-                    Error::Timeout(TimeoutError {
-                        service: this.service,
-                        operation: this.operation,
-                        kind: TimeoutKind::Attempt,
-                        after: this.idle,
-                        attempts: 1,
-                    })
+                    this.idle_timeout()
                 } else {
                     Error::Connection(ConnectionError {
                         service: this.service,
@@ -697,13 +684,7 @@ impl Stream for ByteStream {
             {
                 Poll::Ready(()) => {
                     this.done = true;
-                    Poll::Ready(Some(Err(Error::Timeout(TimeoutError {
-                        service: this.service,
-                        operation: this.operation,
-                        kind: TimeoutKind::Attempt,
-                        after: this.idle,
-                        attempts: 1,
-                    }))))
+                    Poll::Ready(Some(Err(this.idle_timeout())))
                 }
                 Poll::Pending => Poll::Pending,
             },

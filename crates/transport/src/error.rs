@@ -116,8 +116,6 @@ pub struct ServiceError {
     pub string_to_sign: Option<String>,
     /// How many attempts were made before giving up with this answer.
     pub attempts: u32,
-    /// The response `Date`, used to learn the clock offset.
-    pub(crate) server_date: Option<std::time::SystemTime>,
 }
 
 impl ServiceError {
@@ -173,7 +171,6 @@ impl ServiceError {
             canonical_request: None,
             string_to_sign: None,
             attempts: 1,
-            server_date: None,
         }
     }
 
