@@ -185,20 +185,22 @@ pub fn resolve_endpoint(
 /// serves every region's token and project APIs.
 pub fn iam_endpoint(region: Option<&str>, env: &EnvLookup) -> Result<String, EndpointError> {
     if let Some(endpoint) = env
-        .get("HUAWEICLOUD_SDK_IAM_ENDPOINT")
+        .get(hwcloud_auth::vars::IAM_ENDPOINT)
         .filter(|s| !s.trim().is_empty())
     {
         return normalize(&IAM, endpoint.trim());
     }
     match region.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(IAM_GLOBAL_ENDPOINT.to_owned()),
-        Some(region @ "eu-west-101") if env.get(&region_env_var(&IAM, region)).is_none() => {
-            Ok(hwcloud_auth::iam_endpoint_for_region(region))
+        // A per-region variable goes through the services' resolution; without one, auth's
+        // table decides (the same one the credential providers use).
+        Some(region) if env.get(&region_env_var(&IAM, region)).is_some() => {
+            match resolve_endpoint(&IAM, Some(region), None, env) {
+                Err(EndpointError::UnknownRegion { .. }) => Ok(IAM_GLOBAL_ENDPOINT.to_owned()),
+                other => other,
+            }
         }
-        Some(region) => match resolve_endpoint(&IAM, Some(region), None, env) {
-            Err(EndpointError::UnknownRegion { .. }) => Ok(IAM_GLOBAL_ENDPOINT.to_owned()),
-            other => other,
-        },
+        Some(region) => Ok(hwcloud_auth::iam_endpoint_for_region(region)),
     }
 }
 
