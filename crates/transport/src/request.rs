@@ -144,25 +144,24 @@ pub(crate) fn build_path_and_query(
             )
         })?;
         let name = &after[..end];
-        let value = input
+        // The last value given for the name wins; its `'static` name labels the errors.
+        let (field, value) = input
             .path_params
             .iter()
             .rev()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-            .ok_or_else(|| {
-                Error::invalid_input(static_name(input, name), "missing path parameter")
-            })?;
+            .map(|(n, v)| (*n, v.as_str()))
+            .ok_or_else(|| Error::invalid_input("path", "missing path parameter"))?;
         if value.is_empty() {
             return Err(Error::invalid_input(
-                static_name(input, name),
+                field,
                 "a path parameter cannot be empty",
             ));
         }
         // URL parsers resolve `.`/`..` (even as `%2E%2E`), which would change the target resource.
         if value == "." || value == ".." {
             return Err(Error::invalid_input(
-                static_name(input, name),
+                field,
                 "a path parameter cannot be `.` or `..`",
             ));
         }
@@ -182,15 +181,6 @@ pub(crate) fn build_path_and_query(
         }
     }
     Ok(out)
-}
-
-/// The `&'static str` name of a path parameter (the template's names are not `'static` slices of the input).
-fn static_name(input: &RequestInput, name: &str) -> &'static str {
-    input
-        .path_params
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or("path", |(n, _)| n)
 }
 
 pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
