@@ -601,6 +601,17 @@ fn push_authorization(
     Ok(())
 }
 
+/// Refuses an empty AK or SK, which no gateway accepts.
+fn check_keys(credentials: &AccessKeyCredentials) -> Result<(), SignError> {
+    if credentials.access_key_id().is_empty() {
+        return Err(SignError::EmptyAccessKey);
+    }
+    if credentials.secret_access_key().is_empty() {
+        return Err(SignError::EmptySecretKey);
+    }
+    Ok(())
+}
+
 /// A header name as a `HeaderName`; the ones the signer adds come from [`ADDABLE`], unparsed.
 fn header_name(name: &str) -> Result<HeaderName, http::header::InvalidHeaderName> {
     match addable_position(name).and_then(|i| ADDABLE.get(i)) {
@@ -636,16 +647,11 @@ impl Signer {
         &self,
         credentials: &AccessKeyCredentials,
     ) -> Result<Option<[u8; 65]>, SignError> {
+        check_keys(credentials)?;
         let (ak, sk) = (
             credentials.access_key_id(),
             credentials.secret_access_key().expose(),
         );
-        if ak.is_empty() {
-            return Err(SignError::EmptyAccessKey);
-        }
-        if sk.is_empty() {
-            return Err(SignError::EmptySecretKey);
-        }
         match &self.algorithm {
             #[cfg(feature = "ecdsa")]
             SigningAlgorithm::EcdsaP256Sha256 => {
@@ -701,13 +707,8 @@ impl Signer {
         credentials: &AccessKeyCredentials,
         now: Option<SystemTime>,
     ) -> Result<SigningOutput, SignError> {
+        check_keys(credentials)?;
         let access_key = credentials.access_key_id();
-        if access_key.is_empty() {
-            return Err(SignError::EmptyAccessKey);
-        }
-        if credentials.secret_access_key().is_empty() {
-            return Err(SignError::EmptySecretKey);
-        }
         let hash = self.algorithm.hash_kind();
         let content_header = hash.content_header();
 

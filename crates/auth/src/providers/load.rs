@@ -10,13 +10,12 @@ use super::settings::{
     ChainProvider, CredentialSettings, CredentialsFile, DEFAULT_SECTIONS, EnvironmentProvider,
     ProfileProvider, credentials_file_path, vars,
 };
+use super::token::Passcode;
 use super::{
     AgencyDomain, AgencyTokenProvider, Authenticator, CredentialsError, IamToken,
     PasswordTokenProvider, ProjectIdDiscovery, ProvideToken, ScopeRequest, SourceAttempt,
 };
 use crate::SecretString;
-
-type Passcode = Arc<dyn Fn() -> Result<SecretString, CredentialsError> + Send + Sync>;
 
 /// Loads credentials in the documented order:
 ///

@@ -60,14 +60,7 @@ impl TemporaryAccessKeyProvider {
         token: impl ProvideToken + 'static,
         duration_seconds: u32,
     ) -> Result<Self, CredentialsError> {
-        Self::check(duration_seconds)?;
-        Ok(Self {
-            http,
-            endpoint: GLOBAL_IAM_ENDPOINT.to_owned(),
-            caller: Caller::Token(Box::new(token)),
-            duration_seconds,
-            clock: Arc::new(super::clock::SystemClock),
-        })
+        Self::new(http, Caller::Token(Box::new(token)), duration_seconds)
     }
 
     /// The call is signed with AK/SK from `keys` (the recommended way).
@@ -76,11 +69,23 @@ impl TemporaryAccessKeyProvider {
         keys: impl ProvideAccessKey + 'static,
         duration_seconds: u32,
     ) -> Result<Self, CredentialsError> {
+        Self::new(
+            http,
+            Caller::AccessKey(Box::new(keys), Signer::default()),
+            duration_seconds,
+        )
+    }
+
+    fn new(
+        http: Arc<dyn HttpClient>,
+        caller: Caller,
+        duration_seconds: u32,
+    ) -> Result<Self, CredentialsError> {
         Self::check(duration_seconds)?;
         Ok(Self {
             http,
             endpoint: GLOBAL_IAM_ENDPOINT.to_owned(),
-            caller: Caller::AccessKey(Box::new(keys), Signer::default()),
+            caller,
             duration_seconds,
             clock: Arc::new(super::clock::SystemClock),
         })

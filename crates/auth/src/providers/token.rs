@@ -180,7 +180,8 @@ pub(crate) fn parse_token_response(
     })
 }
 
-type Passcode = Arc<dyn Fn() -> Result<SecretString, CredentialsError> + Send + Sync>;
+/// A source of one-time passcodes (virtual MFA).
+pub(crate) type Passcode = Arc<dyn Fn() -> Result<SecretString, CredentialsError> + Send + Sync>;
 
 /// Tokens from an IAM user's password (optionally with a virtual-MFA TOTP passcode).
 ///
