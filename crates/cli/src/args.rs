@@ -161,3 +161,52 @@ pub(crate) fn read_body(http: &HttpArgs) -> std::io::Result<Option<Vec<u8>>> {
         },
     }
 }
+
+/// The polling flags of the `wait` subcommands.
+#[derive(Debug, Args)]
+pub(crate) struct WaitFlags {
+    /// Print the build log to stdout as it grows
+    #[arg(long)]
+    pub(crate) follow_logs: bool,
+    /// Seconds between polls
+    #[arg(long, default_value_t = 2.0)]
+    interval: f64,
+    /// Give up after this many seconds
+    #[arg(long, default_value_t = 1800.0)]
+    timeout: f64,
+}
+
+impl WaitFlags {
+    /// The checked schedule; the time left to wait is counted from now.
+    pub(crate) fn schedule(&self) -> Result<WaitSchedule, crate::error::CliError> {
+        Ok(WaitSchedule {
+            interval: crate::seconds("--interval", self.interval)?,
+            timeout: crate::seconds("--timeout", self.timeout)?,
+            started: tokio::time::Instant::now(),
+        })
+    }
+}
+
+/// When to poll and when to give up, for a log follow and then a wait on the same deadline.
+pub(crate) struct WaitSchedule {
+    interval: std::time::Duration,
+    timeout: std::time::Duration,
+    started: tokio::time::Instant,
+}
+
+impl WaitSchedule {
+    /// The whole wait.
+    pub(crate) fn whole(&self) -> hwcloud::transport::poll::WaitConfig {
+        self.until(self.timeout)
+    }
+
+    /// What is left of the wait.
+    pub(crate) fn left(&self) -> hwcloud::transport::poll::WaitConfig {
+        self.until(self.timeout.saturating_sub(self.started.elapsed()))
+    }
+
+    fn until(&self, timeout: std::time::Duration) -> hwcloud::transport::poll::WaitConfig {
+        // `--interval` is a fixed polling period: the backoff starts and stays there.
+        hwcloud::transport::poll::WaitConfig::new(self.interval, self.interval, timeout)
+    }
+}

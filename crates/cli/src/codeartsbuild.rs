@@ -7,10 +7,10 @@ use futures_util::StreamExt;
 use hwcloud::codeartsbuild::model::{
     JobStepStatus, ListHistoryQuery, ListProjectJobsQuery, LogLevel, RunJobRequest, Scm,
 };
-use hwcloud::codeartsbuild::wait::{self, WaitConfig, WaitError};
+use hwcloud::codeartsbuild::wait::{self, WaitError};
 use hwcloud::codeartsbuild::{CodeArtsBuildApi, CodeArtsBuildClient};
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::args::{GlobalArgs, OutputFormat, WaitFlags};
 use crate::error::{CliError, from_sdk};
 use crate::progress::Progress;
 
@@ -193,15 +193,9 @@ pub(crate) struct WaitArgs {
     /// The build.
     #[command(flatten)]
     build: JobBuild,
-    /// Print the build log to stdout as it grows
-    #[arg(long)]
-    follow_logs: bool,
-    /// Seconds between polls
-    #[arg(long, default_value_t = 2.0)]
-    interval: f64,
-    /// Give up after this many seconds
-    #[arg(long, default_value_t = 1800.0)]
-    timeout: f64,
+    /// Polling.
+    #[command(flatten)]
+    flags: WaitFlags,
 }
 
 /// Runs one CodeArts Build subcommand.
@@ -318,37 +312,32 @@ async fn wait(
     out: OutputFormat,
 ) -> Result<(), CliError> {
     let (job_id, build_no) = (a.build.job_id.as_str(), a.build.build_no);
-    let interval = crate::seconds("--interval", a.interval)?;
-    let timeout = crate::seconds("--timeout", a.timeout)?;
-    // `--interval` is a fixed polling period: the backoff starts and stays there.
-    let schedule = |timeout| WaitConfig::new(interval, interval, timeout);
+    let schedule = a.flags.schedule()?;
     let progress = Progress::new(format!("build {build_no} of job {job_id}"));
     let gave_up = |e: WaitError| {
         progress.finish("stopped waiting");
         from_wait(e)
     };
-    let started = tokio::time::Instant::now();
-    if a.follow_logs {
+    if a.flags.follow_logs {
         // The stream ends once the build is final and its log is drained.
         let mut log = std::pin::pin!(wait::follow_log(
             client,
             job_id,
             build_no,
-            &schedule(timeout)
+            &schedule.whole()
         ));
         while let Some(chunk) = log.next().await {
             progress.print_stdout(chunk.map_err(gave_up)?.as_bytes())?;
         }
     }
-    let left = schedule(timeout.saturating_sub(started.elapsed()));
-    let status = wait::wait_for_build_observed(client, job_id, build_no, &left, |s| {
+    let status = wait::wait_for_build_observed(client, job_id, build_no, &schedule.left(), |s| {
         progress.status(&step_label(s))
     })
     .await
     .map_err(gave_up)?;
     let label = step_label(&status);
     progress.finish(&label);
-    if !a.follow_logs {
+    if !a.flags.follow_logs {
         crate::print(Ok::<_, hwcloud::transport::Error>(&status), out)?;
     }
     if !status.status.as_ref().is_some_and(|s| s.is_success()) {

@@ -5,10 +5,10 @@ use futures_util::StreamExt;
 use hwcloud::servicestage::model::{
     BuildInstance, JobSpec, ListBuildsQuery, ListJobsQuery, TaskName,
 };
-use hwcloud::servicestage::wait::{self, WaitConfig, WaitError};
+use hwcloud::servicestage::wait::{self, WaitError};
 use hwcloud::servicestage::{ServiceStageApi, ServiceStageClient};
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::args::{GlobalArgs, OutputFormat, WaitFlags};
 use crate::error::{CliError, from_sdk};
 use crate::progress::Progress;
 
@@ -163,15 +163,9 @@ pub(crate) struct WaitArgs {
     /// Build instance id
     #[arg(long)]
     build_id: String,
-    /// Print the build log to stdout as it grows
-    #[arg(long)]
-    follow_logs: bool,
-    /// Seconds between polls
-    #[arg(long, default_value_t = 2.0)]
-    interval: f64,
-    /// Give up after this many seconds
-    #[arg(long, default_value_t = 1800.0)]
-    timeout: f64,
+    /// Polling.
+    #[command(flatten)]
+    flags: WaitFlags,
 }
 
 /// Runs one ServiceStage subcommand.
@@ -230,32 +224,27 @@ fn spec(a: &SpecArgs) -> Result<JobSpec, CliError> {
 
 async fn wait(client: &ServiceStageClient, a: WaitArgs, out: OutputFormat) -> Result<(), CliError> {
     let build_id = a.build_id.as_str();
-    let interval = crate::seconds("--interval", a.interval)?;
-    let timeout = crate::seconds("--timeout", a.timeout)?;
-    // `--interval` is a fixed polling period: the backoff starts and stays there.
-    let schedule = |timeout| WaitConfig::new(interval, interval, timeout);
+    let schedule = a.flags.schedule()?;
     let progress = Progress::new(format!("build {build_id}"));
     let gave_up = |e: WaitError| {
         progress.finish("stopped waiting");
         from_wait(e)
     };
-    let started = tokio::time::Instant::now();
-    if a.follow_logs {
+    if a.flags.follow_logs {
         // The stream ends once the build is final and its log is drained.
-        let mut log = std::pin::pin!(wait::follow_log(client, build_id, &schedule(timeout)));
+        let mut log = std::pin::pin!(wait::follow_log(client, build_id, &schedule.whole()));
         while let Some(chunk) = log.next().await {
             progress.print_stdout(chunk.map_err(gave_up)?.as_bytes())?;
         }
     }
-    let left = schedule(timeout.saturating_sub(started.elapsed()));
-    let build = wait::wait_for_build_observed(client, build_id, &left, |b| {
+    let build = wait::wait_for_build_observed(client, build_id, &schedule.left(), |b| {
         progress.status(&state_label(b))
     })
     .await
     .map_err(gave_up)?;
     let label = state_label(&build);
     progress.finish(&label);
-    if !a.follow_logs {
+    if !a.flags.follow_logs {
         crate::print(Ok::<_, hwcloud::transport::Error>(&build), out)?;
     }
     if label != "Successful" {
