@@ -236,16 +236,7 @@ fn parse_http_date(s: &str) -> SystemTime {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = months.iter().position(|m| *m == parts[2]).expect("month") as i64 + 1;
-    let (y, m) = if month <= 2 {
-        (num(3) - 1, month + 9)
-    } else {
-        (num(3), month - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + num(1) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = hwcloud_auth::civil::days_from_civil(num(3), month, num(1));
     let secs = days * 86_400 + num(4) * 3600 + num(5) * 60 + num(6);
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64)
 }
