@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use hwcloud_auth::http_client::{HttpClient, HttpError, HttpErrorKind};
+use hwcloud_auth::http_client::HttpClient;
 use hwcloud_auth::{
     AccessKeyCredentials, AgencyDomain, AgencyTokenProvider, AuthContext, Authenticator,
     CredentialsErrorKind, Loader, MemoryEnv, PasswordTokenProvider, ProjectIdDiscovery,
@@ -13,52 +13,14 @@ use hwcloud_auth::{
     TokenScope,
 };
 use hwcloud_emulator::{Emulator, EmulatorConfig, demo};
+use hwcloud_transport::{ReqwestClient, ReqwestConfig};
 
-/// A minimal `HttpClient` over reqwest (the transport crate has the real one).
-#[derive(Debug, Clone)]
-struct ReqwestHttp(reqwest::Client);
-
-impl ReqwestHttp {
-    fn arc() -> Arc<dyn HttpClient> {
-        Arc::new(Self(reqwest::Client::builder().no_proxy().build().unwrap()))
-    }
-}
-
-fn http_error(e: &reqwest::Error) -> HttpError {
-    let kind = if e.is_connect() {
-        HttpErrorKind::Connect
-    } else if e.is_timeout() {
-        HttpErrorKind::Timeout
-    } else {
-        HttpErrorKind::Other
-    };
-    HttpError::new(kind, e.to_string())
-}
-
-#[async_trait::async_trait]
-impl HttpClient for ReqwestHttp {
-    async fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        timeout: Duration,
-    ) -> Result<http::Response<Vec<u8>>, HttpError> {
-        let (parts, body) = request.into_parts();
-        let mut rb = self
-            .0
-            .request(parts.method, parts.uri.to_string())
-            .timeout(timeout);
-        for (name, value) in &parts.headers {
-            rb = rb.header(name, value);
-        }
-        let resp = rb.body(body).send().await.map_err(|e| http_error(&e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.map_err(|e| http_error(&e))?;
-        let mut out = http::Response::new(bytes.to_vec());
-        *out.status_mut() = status;
-        *out.headers_mut() = headers;
-        Ok(out)
-    }
+/// IAM calls go through the transport's client, as in the SDK; without proxies, since the emulator is on
+/// loopback.
+fn http() -> Arc<dyn HttpClient> {
+    let mut config = ReqwestConfig::default();
+    config.disable_proxy = true;
+    Arc::new(ReqwestClient::new(&config).unwrap())
 }
 
 async fn start() -> Emulator {
@@ -69,7 +31,7 @@ async fn start() -> Emulator {
 
 fn password(emu: &Emulator, scope: ScopeRequest) -> PasswordTokenProvider {
     PasswordTokenProvider::new(
-        ReqwestHttp::arc(),
+        http(),
         demo::DOMAIN_NAME,
         demo::USER_NAME,
         demo::PASSWORD,
@@ -147,7 +109,7 @@ async fn password_tokens_project_and_domain_scoped() {
 async fn wrong_password_is_iams_own_refusal() {
     let emu = start().await;
     let p = PasswordTokenProvider::new(
-        ReqwestHttp::arc(),
+        http(),
         demo::DOMAIN_NAME,
         demo::USER_NAME,
         "wrong-password",
@@ -189,7 +151,7 @@ async fn agency_token_from_a_password_token() {
     let emu = start().await;
     let base = password(&emu, ScopeRequest::DomainName(demo::DOMAIN_NAME.into()));
     let agency = AgencyTokenProvider::new(
-        ReqwestHttp::arc(),
+        http(),
         base,
         AgencyDomain::Name(demo::DOMAIN_NAME.into()),
         demo::AGENCY_NAME,
@@ -212,7 +174,7 @@ async fn agency_token_from_a_password_token() {
     assert!(calls[1].body.contains("assume_role"));
 
     let unknown = AgencyTokenProvider::new(
-        ReqwestHttp::arc(),
+        http(),
         password(&emu, ScopeRequest::DomainName(demo::DOMAIN_NAME.into())),
         AgencyDomain::Name(demo::DOMAIN_NAME.into()),
         "no-such-agency",
@@ -231,7 +193,7 @@ async fn agency_token_from_a_password_token() {
 async fn temporary_keys_by_token_then_used_for_signed_discovery() {
     let emu = start().await;
     let token = password(&emu, ScopeRequest::ProjectName(demo::REGION.into()));
-    let temp = TemporaryAccessKeyProvider::from_token(ReqwestHttp::arc(), token, 900)
+    let temp = TemporaryAccessKeyProvider::from_token(http(), token, 900)
         .unwrap()
         .with_iam_endpoint(emu.base_url());
     let creds = temp.access_key().await.unwrap();
@@ -246,7 +208,7 @@ async fn temporary_keys_by_token_then_used_for_signed_discovery() {
         "{left:?}"
     );
     // The temporary AK/SK + X-Security-Token are accepted by the gateway's verifier.
-    let d = ProjectIdDiscovery::new(ReqwestHttp::arc()).with_iam_endpoint(emu.base_url());
+    let d = ProjectIdDiscovery::new(http()).with_iam_endpoint(emu.base_url());
     assert_eq!(
         d.project_id(&creds, demo::REGION, SystemTime::now())
             .await
@@ -263,12 +225,11 @@ async fn temporary_keys_by_token_then_used_for_signed_discovery() {
 #[tokio::test]
 async fn temporary_keys_signed_with_permanent_keys_via_the_authenticator() {
     let emu = start().await;
-    let temp = TemporaryAccessKeyProvider::from_access_key(ReqwestHttp::arc(), demo_keys(), 3600)
+    let temp = TemporaryAccessKeyProvider::from_access_key(http(), demo_keys(), 3600)
         .unwrap()
         .with_iam_endpoint(emu.base_url());
-    let auth = Authenticator::access_key(temp).with_project_discovery(
-        ProjectIdDiscovery::new(ReqwestHttp::arc()).with_iam_endpoint(emu.base_url()),
-    );
+    let auth = Authenticator::access_key(temp)
+        .with_project_discovery(ProjectIdDiscovery::new(http()).with_iam_endpoint(emu.base_url()));
     let (mut parts, ()) = http::Request::get(format!("{}/v3/jobs", emu.base_url()))
         .body(())
         .unwrap()
@@ -293,7 +254,7 @@ async fn temporary_keys_signed_with_permanent_keys_via_the_authenticator() {
 #[tokio::test]
 async fn discovery_errors_over_http() {
     let emu = start().await;
-    let d = ProjectIdDiscovery::new(ReqwestHttp::arc()).with_iam_endpoint(emu.base_url());
+    let d = ProjectIdDiscovery::new(http()).with_iam_endpoint(emu.base_url());
     let e = d
         .project_id(&demo_keys(), "ap-southeast-1", SystemTime::now())
         .await
@@ -335,10 +296,7 @@ async fn loader_from_environment_settings() {
         .with_var("HUAWEICLOUD_SDK_AK", demo::ACCESS_KEY)
         .with_var("HUAWEICLOUD_SDK_SK", demo::SECRET_KEY)
         .with_var("HUAWEICLOUD_SDK_IAM_ENDPOINT", emu.base_url());
-    let auth = Loader::new(ReqwestHttp::arc())
-        .with_env(Arc::new(env))
-        .load()
-        .unwrap();
+    let auth = Loader::new(http()).with_env(Arc::new(env)).load().unwrap();
     let (mut parts, ()) = http::Request::get(format!("{}/v3/jobs", emu.base_url()))
         .body(())
         .unwrap()
@@ -358,10 +316,7 @@ async fn loader_from_environment_settings() {
     let env = MemoryEnv::new()
         .with_var("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/cfg/credentials")
         .with_file("/cfg/credentials", file);
-    let auth = Loader::new(ReqwestHttp::arc())
-        .with_env(Arc::new(env))
-        .load()
-        .unwrap();
+    let auth = Loader::new(http()).with_env(Arc::new(env)).load().unwrap();
     assert!(auth.is_token());
     let (mut parts, ()) = http::Request::get(format!("{}/v3/jobs", emu.base_url()))
         .body(())
@@ -386,10 +341,7 @@ async fn job_status(emu: &Emulator, auth: &Authenticator) -> u16 {
         .into_parts();
     auth.authenticate(&mut parts, b"", &ctx()).await.unwrap();
     let request = http::Request::from_parts(parts, Vec::new());
-    let response = ReqwestHttp::arc()
-        .send(request, Duration::from_secs(10))
-        .await
-        .unwrap();
+    let response = http().send(request, Duration::from_secs(10)).await.unwrap();
     response.status().as_u16()
 }
 
@@ -397,12 +349,11 @@ async fn job_status(emu: &Emulator, auth: &Authenticator) -> u16 {
 async fn the_gateway_accepts_what_the_authenticator_adds() {
     let emu = start().await;
     // Permanent AK/SK with a discovered project id.
-    let ak = Authenticator::access_key(demo_keys()).with_project_discovery(
-        ProjectIdDiscovery::new(ReqwestHttp::arc()).with_iam_endpoint(emu.base_url()),
-    );
+    let ak = Authenticator::access_key(demo_keys())
+        .with_project_discovery(ProjectIdDiscovery::new(http()).with_iam_endpoint(emu.base_url()));
     assert_eq!(job_status(&emu, &ak).await, 200);
     // Temporary AK/SK + security token.
-    let temp = TemporaryAccessKeyProvider::from_access_key(ReqwestHttp::arc(), demo_keys(), 900)
+    let temp = TemporaryAccessKeyProvider::from_access_key(http(), demo_keys(), 900)
         .unwrap()
         .with_iam_endpoint(emu.base_url());
     let temp = Authenticator::access_key(temp).with_project_id(demo::PROJECT_ID);
