@@ -5,44 +5,14 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use hwcloud_auth::http_client::HttpClient;
 use hwcloud_auth::{
     AccessKeyCredentials, AgencyDomain, AgencyTokenProvider, AuthContext, Authenticator,
     CredentialsErrorKind, Loader, MemoryEnv, PasswordTokenProvider, ProjectIdDiscovery,
     ProvideAccessKey, ProvideToken, ScopeRequest, SecretString, TemporaryAccessKeyProvider,
     TokenScope,
 };
-use hwcloud_emulator::{Emulator, EmulatorConfig, demo};
-use hwcloud_transport::{ReqwestClient, ReqwestConfig};
-
-/// IAM calls go through the transport's client, as in the SDK; without proxies, since the emulator is on
-/// loopback.
-fn http() -> Arc<dyn HttpClient> {
-    let mut config = ReqwestConfig::default();
-    config.disable_proxy = true;
-    Arc::new(ReqwestClient::new(&config).unwrap())
-}
-
-async fn start() -> Emulator {
-    Emulator::start(EmulatorConfig::default())
-        .await
-        .expect("emulator starts")
-}
-
-fn password(emu: &Emulator, scope: ScopeRequest) -> PasswordTokenProvider {
-    PasswordTokenProvider::new(
-        http(),
-        demo::DOMAIN_NAME,
-        demo::USER_NAME,
-        demo::PASSWORD,
-        scope,
-    )
-    .with_iam_endpoint(emu.base_url())
-}
-
-fn demo_keys() -> AccessKeyCredentials {
-    AccessKeyCredentials::new(demo::ACCESS_KEY, demo::SECRET_KEY)
-}
+use hwcloud_emulator::{Emulator, demo};
+use hwcloud_tests::harness::{demo_keys, http, password, start};
 
 fn ctx() -> AuthContext {
     AuthContext {

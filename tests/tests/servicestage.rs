@@ -4,129 +4,34 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use hwcloud_auth::{AccessKeyCredentials, Authenticator, PasswordTokenProvider, ScopeRequest};
-use hwcloud_emulator::{Emulator, EmulatorConfig, JournalEntry, Verdict, demo};
+use hwcloud_emulator::{Emulator, demo};
 use hwcloud_servicestage_assembling_v1::model::{
     Arch, BuildState, CodeRepo, EnvironmentSetting, JobSpec, ListBuildsQuery, ListJobsQuery,
     PhaseName, StringOrMap, TaskName,
 };
 use hwcloud_servicestage_assembling_v1::wait::{self, WaitConfig, WaitError};
 use hwcloud_servicestage_assembling_v1::{Error, ServiceStageApi, ServiceStageClient};
-use hwcloud_transport::{ReqwestClient, ReqwestConfig, RetryConfig, SdkConfig};
+use hwcloud_tests::harness::{self, Auth, calls, emulator, fast};
 
 const JOB: &str = demo::SERVICESTAGE_JOB_ID;
 const JOB_NAME: &str = demo::SERVICESTAGE_JOB_NAME;
 
-#[derive(Clone, Copy, Debug)]
-enum Auth {
-    AkSk,
-    Token,
-}
-
-async fn emulator(step: Duration) -> Emulator {
-    let config = EmulatorConfig {
-        build_step: step,
-        ..EmulatorConfig::default()
-    };
-    Emulator::start(config).await.expect("emulator starts")
-}
-
-fn authenticator(emu: &Emulator, auth: Auth) -> Authenticator {
-    match auth {
-        Auth::AkSk => Authenticator::access_key(AccessKeyCredentials::new(
-            demo::ACCESS_KEY,
-            demo::SECRET_KEY,
-        ))
-        .with_project_id(demo::PROJECT_ID),
-        Auth::Token => {
-            let mut rc = ReqwestConfig::default();
-            rc.disable_proxy = true;
-            let http = Arc::new(ReqwestClient::new(&rc).expect("reqwest client"));
-            let provider = PasswordTokenProvider::new(
-                http,
-                demo::DOMAIN_NAME,
-                demo::USER_NAME,
-                demo::PASSWORD,
-                ScopeRequest::ProjectName(demo::REGION.into()),
-            )
-            .with_iam_endpoint(emu.base_url());
-            Authenticator::token(provider)
-        }
-    }
-}
-
 fn client(emu: &Emulator, auth: Auth) -> ServiceStageClient {
-    let config = SdkConfig::builder()
-        .authenticator(authenticator(emu, auth))
-        .region(demo::REGION)
-        .endpoint(emu.base_url())
-        .disable_proxy()
-        // Every call must reach the emulator exactly once, so the journal proves what was sent.
-        .retry(RetryConfig::disabled())
-        .build()
-        .expect("config");
-    ServiceStageClient::new(&config).expect("client")
+    ServiceStageClient::new(&harness::config(emu, auth)).expect("client")
 }
 
-fn fast() -> WaitConfig {
-    WaitConfig::new(
-        Duration::from_millis(20),
-        Duration::from_millis(100),
-        Duration::from_secs(20),
-    )
-}
-
-fn calls(emu: &Emulator, op: &str) -> Vec<JournalEntry> {
-    emu.journal()
-        .into_iter()
-        .filter(|e| e.operation.as_deref() == Some(op))
-        .collect()
-}
-
-fn header<'a>(e: &'a JournalEntry, name: &str) -> Option<&'a str> {
-    e.headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
+/// Every ServiceStage call was accepted by the gateway, authenticated the way `auth` says, with the SDK's
+/// content type.
 fn assert_authenticated(emu: &Emulator, auth: Auth) {
-    let journal = emu.journal();
-    let service: Vec<_> = journal
-        .iter()
-        .filter(|e| e.path.starts_with("/assembling/v1/"))
-        .collect();
-    assert!(!service.is_empty());
-    for e in service {
-        assert_eq!(
-            e.verdict,
-            Verdict::Accepted,
-            "{} {} was not accepted",
-            e.method,
-            e.path
-        );
-        assert_eq!(
-            header(e, "content-type"),
-            Some("application/json;charset=utf8"),
-            "{}",
-            e.path
-        );
-        match auth {
-            Auth::AkSk => {
-                assert!(
-                    header(e, "authorization").is_some_and(|v| v.starts_with("SDK-HMAC-SHA256")),
-                    "{}",
-                    e.path
-                );
-                assert_eq!(header(e, "x-project-id"), Some(demo::PROJECT_ID));
-            }
-            Auth::Token => assert!(header(e, "x-auth-token").is_some(), "{}", e.path),
-        }
-    }
+    harness::assert_authenticated(
+        emu,
+        auth,
+        |path| path.starts_with("/assembling/v1/"),
+        "application/json;charset=utf8",
+    );
 }
 
 /// The seed flow: start a build, cancel it, read the cancelled instance.

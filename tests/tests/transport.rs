@@ -2,17 +2,13 @@
 //! clock skew, error shapes and body limits, proven with the emulator's journal.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::{Method, StatusCode};
-use hwcloud_auth::{
-    AccessKeyCredentials, Authenticator, PasswordTokenProvider, ScopeRequest, Signer,
-};
+use hwcloud_auth::{AccessKeyCredentials, Authenticator, ScopeRequest, Signer};
 use hwcloud_emulator::demo;
-use hwcloud_emulator::{
-    Emulator, EmulatorConfig, Fault, FaultPlan, FaultRule, RouteMatch, Verdict,
-};
+use hwcloud_emulator::{Emulator, Fault, FaultPlan, FaultRule, RouteMatch, Verdict};
+use hwcloud_tests::harness::{self, aksk, calls, password, start};
 use hwcloud_transport::{
     CODEARTSBUILD, Error, OperationSpec, RequestInput, RetryConfig, SdkConfig, SdkConfigBuilder,
     ServiceClient, StandardRetryPolicy, TimeoutKind,
@@ -39,31 +35,12 @@ struct JobStatus {
     result: bool,
 }
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorConfig::default())
-        .await
-        .expect("emulator starts")
-}
-
-fn aksk() -> Authenticator {
-    Authenticator::access_key(AccessKeyCredentials::new(
-        demo::ACCESS_KEY,
-        demo::SECRET_KEY,
-    ))
-    .with_project_id(demo::PROJECT_ID)
-}
-
 fn builder(emu: &Emulator, auth: Authenticator) -> SdkConfigBuilder {
-    SdkConfig::builder()
-        .authenticator(auth)
-        .region(demo::REGION)
-        .endpoint(emu.base_url())
-        .disable_proxy()
-        .retry(RetryConfig::with_standard(StandardRetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-        }))
+    harness::builder(emu, auth).retry(RetryConfig::with_standard(StandardRetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+    }))
 }
 
 fn client(emu: &Emulator) -> ServiceClient {
@@ -81,20 +58,13 @@ fn run_input() -> RequestInput {
         .expect("json")
 }
 
-fn count(emu: &Emulator, op: &str) -> usize {
-    emu.journal()
-        .iter()
-        .filter(|e| e.operation.as_deref() == Some(op))
-        .count()
-}
-
 fn fault(method: &str, path: &str, fault: Fault) -> FaultRule {
     FaultRule::new(RouteMatch::path(method, path), fault)
 }
 
 #[tokio::test]
 async fn signed_get_succeeds_and_503_on_idempotent_get_is_retried() {
-    let emu = emulator().await;
+    let emu = start().await;
     let client = client(&emu);
     let status: JobStatus = client
         .send_json(&SHOW_JOB_STATUS, status_input())
@@ -133,7 +103,7 @@ async fn signed_get_succeeds_and_503_on_idempotent_get_is_retried() {
 
 #[tokio::test]
 async fn non_idempotent_run_job_is_not_retried_on_503_or_429() {
-    let emu = emulator().await;
+    let emu = start().await;
     let client = client(&emu);
     for f in [
         Fault::Unavailable,
@@ -150,7 +120,7 @@ async fn non_idempotent_run_job_is_not_retried_on_503_or_429() {
             "{f}: {err}"
         );
         assert!(err.request_id().is_some(), "{err}");
-        assert_eq!(count(&emu, "RunJob"), 1, "{f}: exactly one request");
+        assert_eq!(calls(&emu, "RunJob").len(), 1, "{f}: exactly one request");
     }
     assert_eq!(
         emu.codeartsbuild_build_count(demo::CODEARTSBUILD_JOB_ID),
@@ -165,12 +135,12 @@ async fn non_idempotent_run_job_is_not_retried_on_503_or_429() {
         .send_empty(&SHOW_JOB_STATUS, status_input())
         .await
         .unwrap();
-    assert_eq!(count(&emu, "ShowJobStatus"), 2);
+    assert_eq!(calls(&emu, "ShowJobStatus").len(), 2);
 }
 
 #[tokio::test]
 async fn a_run_job_that_may_have_reached_the_server_is_never_sent_twice() {
-    let emu = emulator().await;
+    let emu = start().await;
     let client = client(&emu);
     // The connection is dropped after the server read the request.
     emu.set_faults(FaultPlan::none().with(fault("POST", "/v3/jobs/build", Fault::Drop).times(1)));
@@ -178,7 +148,7 @@ async fn a_run_job_that_may_have_reached_the_server_is_never_sent_twice() {
         Err(Error::Connection(c)) => assert!(c.sent, "{c}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(count(&emu, "RunJob"), 1);
+    assert_eq!(calls(&emu, "RunJob").len(), 1);
 
     // The build started, then the answer broke off half way.
     emu.clear_journal();
@@ -190,7 +160,7 @@ async fn a_run_job_that_may_have_reached_the_server_is_never_sent_twice() {
         matches!(err, Error::Connection(_) | Error::Timeout(_)),
         "{err:?}"
     );
-    assert_eq!(count(&emu, "RunJob"), 1);
+    assert_eq!(calls(&emu, "RunJob").len(), 1);
     assert_eq!(
         emu.codeartsbuild_build_count(demo::CODEARTSBUILD_JOB_ID),
         Some(1)
@@ -203,7 +173,7 @@ async fn a_run_job_that_may_have_reached_the_server_is_never_sent_twice() {
         .send_empty(&SHOW_JOB_STATUS, status_input())
         .await
         .unwrap();
-    assert_eq!(count(&emu, "ShowJobStatus"), 2);
+    assert_eq!(calls(&emu, "ShowJobStatus").len(), 2);
 }
 
 #[tokio::test]
@@ -239,7 +209,7 @@ async fn connection_refused_is_retried_and_typed() {
 
 #[tokio::test]
 async fn retry_after_is_honoured() {
-    let emu = emulator().await;
+    let emu = start().await;
     let client = client(&emu);
     emu.set_faults(
         FaultPlan::none().with(
@@ -263,12 +233,12 @@ async fn retry_after_is_honoured() {
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(count(&emu, "ShowJobStatus"), 2);
+    assert_eq!(calls(&emu, "ShowJobStatus").len(), 2);
 }
 
 #[tokio::test]
 async fn timeouts_are_typed_for_get_and_post() {
-    let emu = emulator().await;
+    let emu = start().await;
     let config = builder(&emu, aksk())
         .attempt_timeout(Duration::from_millis(300))
         .build()
@@ -297,7 +267,7 @@ async fn timeouts_are_typed_for_get_and_post() {
     }
     // Let the delayed handlers finish: the POST reached the server at most once.
     tokio::time::sleep(Duration::from_millis(1600)).await;
-    assert!(count(&emu, "RunJob") <= 1);
+    assert!(calls(&emu, "RunJob").len() <= 1);
     assert!(
         emu.codeartsbuild_build_count(demo::CODEARTSBUILD_JOB_ID)
             .unwrap()
@@ -320,17 +290,8 @@ async fn timeouts_are_typed_for_get_and_post() {
 
 #[tokio::test]
 async fn expired_token_is_refreshed_once_and_the_call_succeeds() {
-    let emu = emulator().await;
-    let http: Arc<dyn hwcloud_auth::http_client::HttpClient> =
-        Arc::new(hwcloud_transport::ReqwestClient::new(&Default::default()).unwrap());
-    let provider = PasswordTokenProvider::new(
-        http,
-        demo::DOMAIN_NAME,
-        demo::USER_NAME,
-        demo::PASSWORD,
-        ScopeRequest::ProjectName(demo::REGION.into()),
-    )
-    .with_iam_endpoint(emu.base_url());
+    let emu = start().await;
+    let provider = password(&emu, ScopeRequest::ProjectName(demo::REGION.into()));
     let config = builder(&emu, Authenticator::token(provider))
         .build()
         .unwrap();
@@ -339,16 +300,14 @@ async fn expired_token_is_refreshed_once_and_the_call_succeeds() {
         .send_empty(&SHOW_JOB_STATUS, status_input())
         .await
         .unwrap();
-    assert_eq!(count(&emu, "KeystoneCreateToken"), 1);
+    assert_eq!(calls(&emu, "KeystoneCreateToken").len(), 1);
 
     emu.expire_tokens();
     // Even the non-idempotent RunJob: the gateway refused it before the service saw it.
     client.send_empty(&RUN_JOB, run_input()).await.unwrap();
-    assert_eq!(count(&emu, "KeystoneCreateToken"), 2, "one refresh");
-    let runs: Vec<_> = emu
-        .journal()
+    assert_eq!(calls(&emu, "KeystoneCreateToken").len(), 2, "one refresh");
+    let runs: Vec<_> = calls(&emu, "RunJob")
         .into_iter()
-        .filter(|e| e.operation.as_deref() == Some("RunJob"))
         .map(|e| e.verdict)
         .collect();
     assert_eq!(runs.len(), 2);
@@ -362,7 +321,7 @@ async fn expired_token_is_refreshed_once_and_the_call_succeeds() {
 
 #[tokio::test]
 async fn clock_skew_is_corrected_and_remembered() {
-    let emu = emulator().await;
+    let emu = start().await;
     emu.set_clock_offset(3600);
     let client = client(&emu);
     client
@@ -381,7 +340,7 @@ async fn clock_skew_is_corrected_and_remembered() {
 
 #[tokio::test]
 async fn error_shapes_request_ids_and_signature_mismatch_details() {
-    let emu = emulator().await;
+    let emu = start().await;
     let client = client(&emu);
     // Unknown job: a service error with the emulator's request id.
     let err = client
@@ -452,7 +411,7 @@ async fn error_shapes_request_ids_and_signature_mismatch_details() {
 
 #[tokio::test]
 async fn body_limit_is_enforced() {
-    let emu = emulator().await;
+    let emu = start().await;
     let config = builder(&emu, aksk()).body_limit(8).build().unwrap();
     let client = ServiceClient::new(&config, &CODEARTSBUILD).unwrap();
     match client
