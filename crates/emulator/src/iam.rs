@@ -13,7 +13,8 @@ use crate::wire_time::iam_time;
 use crate::{Shared, demo};
 
 const CONTENT_TYPE: &str = "application/json;charset=UTF-8";
-const TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// How long a token is valid: IAM's 24 hours, whether issued over HTTP or by `Emulator::issue_token`.
+pub(crate) const TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// A Keystone-shaped error: `{"error":{"code":401,"message":…,"title":"Unauthorized"}}`.
 pub(crate) fn error(code: u16, message: &str) -> Reply {

@@ -176,6 +176,9 @@ impl std::fmt::Debug for EmulatorConfig {
 pub(crate) struct Shared {
     pub(crate) keys: HashMap<String, SecretString>,
     pub(crate) users: Vec<(String, SecretString)>,
+    /// Who owns what the emulator makes outside a request (seed jobs, tokens and keys issued by the
+    /// `Emulator` API): the first configured user, else the demo user.
+    pub(crate) first_user: String,
     pub(crate) project_id: String,
     pub(crate) domain: String,
     pub(crate) build_step: Duration,
@@ -330,6 +333,7 @@ impl Emulator {
                 .iter()
                 .map(|(u, p)| (u.clone(), SecretString::new(p.clone())))
                 .collect(),
+            first_user,
             project_id: config.project_id.clone(),
             domain: config.domain.clone(),
             build_step: config.build_step,
@@ -411,19 +415,14 @@ impl Emulator {
 
     /// Issues a 24-hour token for the first configured user, as `POST /v3/auth/tokens` would.
     pub fn issue_token(&self, scope: TokenScope) -> SecretString {
-        let user = self
-            .shared
-            .users
-            .first()
-            .map(|(u, _)| u.clone())
-            .unwrap_or_else(|| demo::USER_NAME.to_owned());
+        let user = self.shared.first_user.clone();
         let now = self.shared.now();
         SecretString::new(self.shared.issue_token(TokenInfo {
             user_id: Shared::user_id(&user),
             user_name: user,
             scope,
             issued_at: now,
-            expires_at: now + Duration::from_secs(24 * 3600),
+            expires_at: now + iam::TOKEN_LIFETIME,
             assumed_by: None,
         }))
     }
@@ -431,13 +430,9 @@ impl Emulator {
     /// Issues temporary AK/SK + security token valid for `duration`, as the securitytokens API would.
     pub fn issue_temporary_credentials(&self, duration: Duration) -> AccessKeyCredentials {
         let expires_at = self.shared.now() + duration;
-        let user = self
+        let (ak, sk, token) = self
             .shared
-            .users
-            .first()
-            .map(|(u, _)| u.clone())
-            .unwrap_or_else(|| demo::USER_NAME.to_owned());
-        let (ak, sk, token) = self.shared.issue_temp_key(&user, expires_at);
+            .issue_temp_key(&self.shared.first_user, expires_at);
         AccessKeyCredentials::new(ak, sk)
             .with_security_token(token)
             .with_expiry(expires_at)
