@@ -28,11 +28,7 @@ const FORBIDDEN_PARAMETERS: [&str; 6] = [
 
 /// `{"error_code": "CB.xxxxxxxx", "error_msg": …}`.
 pub(crate) fn error(code: u16, error_code: &str, msg: &str) -> Reply {
-    Reply::json(
-        code,
-        CONTENT_TYPE,
-        json!({"error_code": error_code, "error_msg": msg}),
-    )
+    Reply::coded_error(code, CONTENT_TYPE, error_code, msg)
 }
 
 fn invalid(msg: impl std::fmt::Display) -> Reply {
@@ -123,17 +119,6 @@ fn build(job: &CbJob, build_no: u32) -> Result<&CbBuild> {
         .iter()
         .find(|b| b.build_no == build_no)
         .ok_or_else(|| no_build(&job.id, build_no))
-}
-
-fn query_int(call: &Call<'_>, name: &str, required: bool) -> Result<Option<i64>> {
-    match call.query(name) {
-        None if required => Err(invalid(format!("{name} is required"))),
-        None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| invalid(format!("{name} must be an integer"))),
-    }
 }
 
 fn run_job(call: &Call<'_>) -> Result<Reply> {
@@ -419,9 +404,9 @@ fn history_record(job: &CbJob, b: &CbBuild, call: &Call<'_>) -> Value {
 }
 
 fn show_list_history(call: &Call<'_>) -> Result<Reply> {
-    let offset = query_int(call, "offset", true)?.unwrap_or(0);
-    let limit = query_int(call, "limit", false)?.unwrap_or(10);
-    let interval = query_int(call, "interval", true)?.unwrap_or(0);
+    let offset = call.query_int("offset", true, invalid)?.unwrap_or(0);
+    let limit = call.query_int("limit", false, invalid)?.unwrap_or(10);
+    let interval = call.query_int("interval", true, invalid)?.unwrap_or(0);
     if offset < 0 {
         return Err(invalid("offset must be 0 or more"));
     }
@@ -505,8 +490,8 @@ fn list_jobs(op: &str, call: &Call<'_>) -> Result<Reply> {
             "project_id must be 32 digits and lower-case letters",
         ));
     }
-    let page_index = query_int(call, "page_index", true)?.unwrap_or(0);
-    let page_size = query_int(call, "page_size", true)?.unwrap_or(10);
+    let page_index = call.query_int("page_index", true, invalid)?.unwrap_or(0);
+    let page_size = call.query_int("page_size", true, invalid)?.unwrap_or(10);
     if page_index < 0 {
         return Err(invalid("page_index must be 0 or more"));
     }
@@ -659,8 +644,10 @@ fn show_output_info(call: &Call<'_>) -> Result<Reply> {
 
 fn download_real_time_log(call: &Call<'_>) -> Result<Reply> {
     let build_no = build_no_text(call.param(1), "build_no")?;
-    let offset = query_int(call, "offset", true)?.unwrap_or(0);
-    let length = query_int(call, "length", false)?.unwrap_or(1_000_000);
+    let offset = call.query_int("offset", true, invalid)?.unwrap_or(0);
+    let length = call
+        .query_int("length", false, invalid)?
+        .unwrap_or(1_000_000);
     if offset < 0 {
         return Err(invalid("offset must be 0 or more"));
     }

@@ -188,13 +188,28 @@ impl Reply {
         }
     }
 
+    /// `{"error_code": …, "error_msg": …}`: the error body the gateway and both build services share;
+    /// they differ in content type, and the gateway adds a request id.
+    pub(crate) fn coded_error(
+        code: u16,
+        content_type: &'static str,
+        error_code: &str,
+        msg: &str,
+    ) -> Reply {
+        Reply::json(
+            code,
+            content_type,
+            json!({"error_code": error_code, "error_msg": msg}),
+        )
+    }
+
     /// `{"error_code":"APIGW.xxxx","error_msg":…,"request_id":…}` (request id filled in on the way out).
     pub(crate) fn gateway(code: u16, error_code: &'static str, msg: impl Into<String>) -> Reply {
-        let mut r = Reply::json(
-            code,
-            "application/json",
-            json!({"error_code": error_code, "error_msg": msg.into(), "request_id": Value::Null}),
-        );
+        let mut r = Reply::coded_error(code, "application/json", error_code, &msg.into());
+        if let Body::Json(body) = &mut r.body {
+            // The null marks where the way out puts the request id.
+            body["request_id"] = Value::Null;
+        }
         r.gateway_code = Some(error_code);
         r
     }
@@ -249,6 +264,24 @@ impl Call<'_> {
     /// A header value as text.
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// An integer query parameter; `Ok(None)` when it is absent and not `required`. `invalid` puts the
+    /// complaint in the service's own error shape.
+    pub(crate) fn query_int<E>(
+        &self,
+        name: &str,
+        required: bool,
+        invalid: impl FnOnce(String) -> E,
+    ) -> Result<Option<i64>, E> {
+        match self.query(name) {
+            None if required => Err(invalid(format!("{name} is required"))),
+            None => Ok(None),
+            Some(v) => v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| invalid(format!("{name} must be an integer"))),
+        }
     }
 
     /// The `i`-th path parameter.

@@ -14,11 +14,7 @@ const CONTENT_TYPE: &str = "application/json";
 
 /// `{"error_code": "SVCSTG.00100400", "error_msg": …}`.
 pub(crate) fn error(code: u16, error_code: &str, msg: &str) -> Reply {
-    Reply::json(
-        code,
-        CONTENT_TYPE,
-        json!({"error_code": error_code, "error_msg": msg}),
-    )
+    Reply::coded_error(code, CONTENT_TYPE, error_code, msg)
 }
 
 fn invalid(msg: impl std::fmt::Display) -> Reply {
@@ -73,17 +69,6 @@ pub(crate) fn handle(op: &str, call: &Call<'_>) -> Reply {
     result.unwrap_or_else(|e| e)
 }
 
-fn query_int(call: &Call<'_>, name: &str, required: bool) -> Result<Option<i64>> {
-    match call.query(name) {
-        None if required => Err(invalid(format!("{name} is required"))),
-        None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| invalid(format!("{name} must be an integer"))),
-    }
-}
-
 fn build<'s>(st: &'s State, id: &str) -> Result<&'s SsBuild> {
     st.ss_builds.get(id).ok_or_else(|| not_found("build", id))
 }
@@ -93,8 +78,8 @@ fn job<'s>(st: &'s State, id: &str) -> Result<&'s SsJob> {
 }
 
 fn list_jobs(call: &Call<'_>) -> Result<Reply> {
-    let page = query_int(call, "page", true)?.unwrap_or(1);
-    let per_page = query_int(call, "per_page", true)?.unwrap_or(10);
+    let page = call.query_int("page", true, invalid)?.unwrap_or(1);
+    let per_page = call.query_int("per_page", true, invalid)?.unwrap_or(10);
     if page < 1 {
         return Err(invalid("page must be 1 or more"));
     }
@@ -500,7 +485,7 @@ fn phases(call: &Call<'_>) -> Result<Reply> {
 }
 
 fn logs(call: &Call<'_>) -> Result<Reply> {
-    let from = query_int(call, "from", true)?.unwrap_or(0);
+    let from = call.query_int("from", true, invalid)?.unwrap_or(0);
     if from < 0 {
         return Err(invalid("from must be 0 or more"));
     }
