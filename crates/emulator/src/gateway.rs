@@ -295,6 +295,11 @@ impl Call<'_> {
     }
 }
 
+/// The string at JSON `pointer` in `v`; `None` when it is missing or not a string.
+pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
 /// Runs the matched operation.
 pub(crate) fn dispatch(route: &Route, call: &Call<'_>) -> Reply {
     match route.service {

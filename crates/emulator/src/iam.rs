@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::gateway::{Call, Reply};
+use crate::gateway::{Call, Reply, str_at};
 use crate::ids::derived_hex_id;
 use crate::state::{TokenInfo, TokenScope};
 use crate::sync::lock;
@@ -47,10 +47,6 @@ fn base_url(call: &Call<'_>) -> String {
         Some(h) => format!("http://{h}"),
         None => format!("http://{}", call.shared.addr),
     }
-}
-
-fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
-    v.pointer(pointer).and_then(Value::as_str)
 }
 
 /// A valid (known, unexpired) token from `X-Auth-Token`.

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::gateway::{Body, Call, Reply};
+use crate::gateway::{Body, Call, Reply, str_at};
 use crate::state::{SS_PHASES, SsBuild, SsJob, State};
 use crate::sync::lock;
 use crate::wire_time::servicestage_time;
@@ -369,22 +369,11 @@ fn build_json(st: &State, b: &SsBuild, call: &Call<'_>) -> Value {
     let step = call.shared.build_step;
     let job = st.ss_jobs.get(&b.job_id);
     let spec = job.map(|j| &j.spec);
-    let arch = spec
-        .and_then(|s| s.pointer("/environment_setting/build_os/arch"))
-        .and_then(Value::as_str)
-        .unwrap_or("x86_64");
-    let repo_type = spec
-        .and_then(|s| s.pointer("/code_repo/type"))
-        .and_then(Value::as_str)
-        .unwrap_or("BinObs");
-    let repo = spec
-        .and_then(|s| s.pointer("/code_repo/url"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let branch = spec
-        .and_then(|s| s.pointer("/code_repo/branch"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let spec_str = |pointer| spec.and_then(|s| str_at(s, pointer));
+    let arch = spec_str("/environment_setting/build_os/arch").unwrap_or("x86_64");
+    let repo_type = spec_str("/code_repo/type").unwrap_or("BinObs");
+    let repo = spec_str("/code_repo/url").unwrap_or("");
+    let branch = spec_str("/code_repo/branch").unwrap_or("");
     let job_name = job.map(|j| j.name.clone()).unwrap_or_default();
     let key = (1_754_123_329_469u64 + u64::from(b.index)).to_string();
     let mut swr = Map::new();
