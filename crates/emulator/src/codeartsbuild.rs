@@ -167,21 +167,18 @@ fn run_job(call: &Call<'_>) -> Result<Reply> {
         Some(_) => return Err(invalid("scm must be an object")),
     }
     let mut st = lock(&call.shared.state);
-    if !st.cb_jobs.contains_key(&job_id) {
-        return Err(no_job(&job_id));
-    }
-    let record_id = st.ids.uuid();
+    // Borrowed apart so the job can stay borrowed while the ids are drawn.
+    let State { cb_jobs, ids, .. } = &mut *st;
+    let job = cb_jobs.get_mut(&job_id).ok_or_else(|| no_job(&job_id))?;
+    let record_id = ids.uuid();
     let octopus = format!(
         "j_{}",
-        st.ids.pick(
+        ids.pick(
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
             8
         )
     );
     let today = ymd(call.now);
-    let Some(job) = st.cb_jobs.get_mut(&job_id) else {
-        return Err(no_job(&job_id));
-    };
     let build_no = job.builds.len() as u32 + 1;
     let daily = job
         .builds

@@ -312,15 +312,20 @@ fn start_build(call: &Call<'_>, instance: bool) -> Result<Reply> {
     }
     let mut st = lock(&call.shared.state);
     let job_id = call.param(0).to_owned();
-    if !st.ss_jobs.contains_key(&job_id) {
-        return Err(not_found("build job", &job_id));
-    }
-    let id = st.ids.lower_alnum(40);
-    let phase_base_id = st.next_phase_id;
-    st.next_phase_id += SS_PHASES.len() as u64;
-    let Some(job) = st.ss_jobs.get_mut(&job_id) else {
-        return Err(not_found("build job", &job_id));
-    };
+    // Borrowed apart so the job can stay borrowed while the ids are drawn.
+    let State {
+        ss_jobs,
+        ss_builds,
+        ids,
+        next_phase_id,
+        ..
+    } = &mut *st;
+    let job = ss_jobs
+        .get_mut(&job_id)
+        .ok_or_else(|| not_found("build job", &job_id))?;
+    let id = ids.lower_alnum(40);
+    let phase_base_id = *next_phase_id;
+    *next_phase_id += SS_PHASES.len() as u64;
     job.builds.push(id.clone());
     let index = job.builds.len() as u32;
     let job_name = job.name.clone();
@@ -338,7 +343,7 @@ fn start_build(call: &Call<'_>, instance: bool) -> Result<Reply> {
     let started_at = servicestage_time(b.started_at);
     let state = b.state(call.instant, step);
     let progress = b.progress(call.instant, step);
-    st.ss_builds.insert(id.clone(), b);
+    ss_builds.insert(id.clone(), b);
     if instance {
         return Ok(ok(json!({
             "build_id": id,
