@@ -9,14 +9,14 @@
 //! addresses exactly one build and carries both its `status` and `abort_status`. The build is final when
 //! [`JobStepStatus::is_final`] says so (a final status, or `abort_status: "aborted"`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_core::Stream;
-use futures_util::stream;
+use futures_util::TryStreamExt;
 use hwcloud_transport::Error;
 pub use hwcloud_transport::poll::WaitConfig;
-use hwcloud_transport::poll::{Page, PollBackoff, paginate};
-use tokio::time::Instant;
+use hwcloud_transport::poll::{self, LogChunk, Page, PollError, paginate, poll_until};
 
 use crate::client::CodeArtsBuildApi;
 use crate::model::{HistoryRecord, Job, JobStepStatus, ListHistoryQuery, ListProjectJobsQuery};
@@ -44,19 +44,17 @@ pub enum WaitError {
     Api(#[from] Error),
 }
 
-fn timeout_error(
-    job_id: &str,
-    build_no: u32,
-    started: Instant,
-    last: Option<&JobStepStatus>,
-) -> WaitError {
-    WaitError::Timeout {
-        job_id: job_id.to_owned(),
-        build_no,
-        waited: started.elapsed(),
-        last_status: last
-            .and_then(|s| s.status.as_ref())
-            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
+fn wait_error(job_id: &str, build_no: u32, error: PollError<JobStepStatus>) -> WaitError {
+    match error {
+        PollError::Api(e) => WaitError::Api(e),
+        PollError::Timeout { waited, last } => WaitError::Timeout {
+            job_id: job_id.to_owned(),
+            build_no,
+            waited,
+            last_status: last
+                .and_then(|s| s.status)
+                .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
+        },
     }
 }
 
@@ -81,42 +79,17 @@ pub async fn wait_for_build_observed<A: CodeArtsBuildApi + ?Sized>(
     config: &WaitConfig,
     mut on_poll: impl FnMut(&JobStepStatus),
 ) -> Result<JobStepStatus, WaitError> {
-    let started = Instant::now();
-    let deadline = started + config.timeout;
-    let mut backoff = PollBackoff::new(config);
-    let mut last: Option<JobStepStatus> = None;
-    loop {
-        let status = match tokio::time::timeout_at(
-            deadline,
-            api.show_job_step_status(job_id, Some(build_no)),
-        )
-        .await
-        {
-            Ok(r) => r?,
-            Err(_) => return Err(timeout_error(job_id, build_no, started, last.as_ref())),
-        };
-        tracing::debug!(job_id, build_no, status = ?status.status, "polled build status");
-        on_poll(&status);
-        if status.is_final() {
-            return Ok(status);
-        }
-        last = Some(status);
-        if !backoff.wait(deadline).await {
-            return Err(timeout_error(job_id, build_no, started, last.as_ref()));
-        }
-    }
-}
-
-struct LogState<'a, A: ?Sized> {
-    api: &'a A,
-    job_id: String,
-    build_no: u32,
-    offset: u64,
-    backoff: PollBackoff,
-    config: WaitConfig,
-    started: Instant,
-    final_seen: bool,
-    done: bool,
+    poll_until(
+        config,
+        || api.show_job_step_status(job_id, Some(build_no)),
+        |status| {
+            tracing::debug!(job_id, build_no, status = ?status.status, "polled build status");
+            on_poll(status);
+            status.is_final()
+        },
+    )
+    .await
+    .map_err(|e| wait_error(job_id, build_no, e))
 }
 
 /// Follows a build's log with DownloadRealTimeLog: yields each non-empty chunk of text in order (passing the
@@ -129,72 +102,32 @@ pub fn follow_log<'a, A: CodeArtsBuildApi + ?Sized>(
     build_no: u32,
     config: &WaitConfig,
 ) -> impl Stream<Item = Result<String, WaitError>> + Send + 'a {
-    let state = LogState {
-        api,
-        job_id: job_id.to_owned(),
-        build_no,
-        offset: 0,
-        backoff: PollBackoff::new(config),
-        config: config.clone(),
-        started: Instant::now(),
-        final_seen: false,
-        done: false,
+    // The stream outlives `job_id`, and each read's future owns its copy.
+    let job_id: Arc<str> = job_id.into();
+    let (read_id, status_id) = (Arc::clone(&job_id), Arc::clone(&job_id));
+    let read = move |offset| {
+        let job_id = Arc::clone(&read_id);
+        async move {
+            let chunk = api
+                .download_real_time_log(&job_id, build_no, offset, None)
+                .await?;
+            Ok(LogChunk {
+                text: chunk.content,
+                next: chunk.offset,
+                more: chunk.has_more_data,
+            })
+        }
     };
-    stream::unfold(state, |mut st| async move {
-        if st.done {
-            return None;
+    let is_final = move || {
+        let job_id = Arc::clone(&status_id);
+        async move {
+            Ok(api
+                .show_job_step_status(&job_id, Some(build_no))
+                .await?
+                .is_final())
         }
-        match next_log_chunk(&mut st).await {
-            Ok(Some(text)) => Some((Ok(text), st)),
-            Ok(None) => None,
-            Err(e) => {
-                st.done = true;
-                Some((Err(e), st))
-            }
-        }
-    })
-}
-
-async fn next_log_chunk<A: CodeArtsBuildApi + ?Sized>(
-    st: &mut LogState<'_, A>,
-) -> Result<Option<String>, WaitError> {
-    let deadline = st.started + st.config.timeout;
-    let timeout = |st: &LogState<'_, A>| timeout_error(&st.job_id, st.build_no, st.started, None);
-    loop {
-        let call = st
-            .api
-            .download_real_time_log(&st.job_id, st.build_no, st.offset, None);
-        let chunk = match tokio::time::timeout_at(deadline, call).await {
-            Ok(r) => r?,
-            Err(_) => return Err(timeout(st)),
-        };
-        match chunk.offset.and_then(|o| u64::try_from(o).ok()) {
-            Some(next) => st.offset = st.offset.max(next),
-            None => st.offset += chunk.content.len() as u64,
-        }
-        if !chunk.content.is_empty() {
-            st.backoff.reset();
-            return Ok(Some(chunk.content));
-        }
-        if !chunk.has_more_data {
-            if st.final_seen {
-                return Ok(None);
-            }
-            let call = st.api.show_job_step_status(&st.job_id, Some(st.build_no));
-            let status = match tokio::time::timeout_at(deadline, call).await {
-                Ok(r) => r?,
-                Err(_) => return Err(timeout(st)),
-            };
-            if status.is_final() {
-                // Read once more: lines written between the read and the state change are not lost.
-                st.final_seen = true;
-                continue;
-            }
-        }
-        if !st.backoff.wait(deadline).await {
-            return Err(timeout(st));
-        }
-    }
+    };
+    poll::follow_log(config, read, is_final).map_err(move |e| wait_error(&job_id, build_no, e))
 }
 
 /// Every build of a job (ShowListHistory), page after page, starting at `query.offset`. Stops when a page is

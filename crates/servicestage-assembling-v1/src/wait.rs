@@ -4,14 +4,14 @@
 //! nothing: dropping the future or stream cancels everything, with no task left behind. A build's final state is
 //! read from the build instance details (0269, `build_state`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_core::Stream;
-use futures_util::stream;
+use futures_util::TryStreamExt;
 use hwcloud_transport::Error;
 pub use hwcloud_transport::poll::WaitConfig;
-use hwcloud_transport::poll::{Page, PollBackoff, paginate};
-use tokio::time::Instant;
+use hwcloud_transport::poll::{self, LogChunk, Page, PollError, paginate, poll_until};
 
 use crate::client::ServiceStageApi;
 use crate::model::{BuildInstance, BuildSummary, JobSummary, ListBuildsQuery, ListJobsQuery};
@@ -35,13 +35,16 @@ pub enum WaitError {
     Api(#[from] Error),
 }
 
-fn timeout_error(build_id: &str, started: Instant, last: Option<&BuildInstance>) -> WaitError {
-    WaitError::Timeout {
-        build_id: build_id.to_owned(),
-        waited: started.elapsed(),
-        last_state: last
-            .and_then(|b| b.build_state.as_ref())
-            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
+fn wait_error(build_id: &str, error: PollError<BuildInstance>) -> WaitError {
+    match error {
+        PollError::Api(e) => WaitError::Api(e),
+        PollError::Timeout { waited, last } => WaitError::Timeout {
+            build_id: build_id.to_owned(),
+            waited,
+            last_state: last
+                .and_then(|b| b.build_state)
+                .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
+        },
     }
 }
 
@@ -64,36 +67,17 @@ pub async fn wait_for_build_observed<A: ServiceStageApi + ?Sized>(
     config: &WaitConfig,
     mut on_poll: impl FnMut(&BuildInstance),
 ) -> Result<BuildInstance, WaitError> {
-    let started = Instant::now();
-    let deadline = started + config.timeout;
-    let mut backoff = PollBackoff::new(config);
-    let mut last: Option<BuildInstance> = None;
-    loop {
-        let build = match tokio::time::timeout_at(deadline, api.show_build(build_id)).await {
-            Ok(r) => r?,
-            Err(_) => return Err(timeout_error(build_id, started, last.as_ref())),
-        };
-        tracing::debug!(build_id, state = ?build.build_state, "polled build state");
-        on_poll(&build);
-        if build.is_final() {
-            return Ok(build);
-        }
-        last = Some(build);
-        if !backoff.wait(deadline).await {
-            return Err(timeout_error(build_id, started, last.as_ref()));
-        }
-    }
-}
-
-struct LogState<'a, A: ?Sized> {
-    api: &'a A,
-    build_id: String,
-    from: u64,
-    backoff: PollBackoff,
-    deadline: Instant,
-    started: Instant,
-    final_seen: bool,
-    done: bool,
+    poll_until(
+        config,
+        || api.show_build(build_id),
+        |build| {
+            tracing::debug!(build_id, state = ?build.build_state, "polled build state");
+            on_poll(build);
+            build.is_final()
+        },
+    )
+    .await
+    .map_err(|e| wait_error(build_id, e))
 }
 
 /// Follows a build's log (0221 `/logs?from=`): yields each non-empty chunk of text in order, passing `next` as the
@@ -105,69 +89,26 @@ pub fn follow_log<'a, A: ServiceStageApi + ?Sized>(
     build_id: &str,
     config: &WaitConfig,
 ) -> impl Stream<Item = Result<String, WaitError>> + Send + 'a {
-    let started = Instant::now();
-    let state = LogState {
-        api,
-        build_id: build_id.to_owned(),
-        from: 0,
-        backoff: PollBackoff::new(config),
-        deadline: started + config.timeout,
-        started,
-        final_seen: false,
-        done: false,
+    // The stream outlives `build_id`, and each read's future owns its copy.
+    let build_id: Arc<str> = build_id.into();
+    let (read_id, state_id) = (Arc::clone(&build_id), Arc::clone(&build_id));
+    let read = move |from| {
+        let build_id = Arc::clone(&read_id);
+        async move {
+            let chunk = api.show_logs(&build_id, from).await?;
+            // The service has no "more data" flag: every empty read asks whether the build is final.
+            Ok(LogChunk {
+                text: chunk.buildlog,
+                next: chunk.next,
+                more: false,
+            })
+        }
     };
-    stream::unfold(state, |mut st| async move {
-        if st.done {
-            return None;
-        }
-        match next_log_chunk(&mut st).await {
-            Ok(Some(text)) => Some((Ok(text), st)),
-            Ok(None) => None,
-            Err(e) => {
-                st.done = true;
-                Some((Err(e), st))
-            }
-        }
-    })
-}
-
-async fn next_log_chunk<A: ServiceStageApi + ?Sized>(
-    st: &mut LogState<'_, A>,
-) -> Result<Option<String>, WaitError> {
-    let deadline = st.deadline;
-    let timeout = |st: &LogState<'_, A>| timeout_error(&st.build_id, st.started, None);
-    loop {
-        let chunk = match tokio::time::timeout_at(deadline, st.api.show_logs(&st.build_id, st.from))
-            .await
-        {
-            Ok(r) => r?,
-            Err(_) => return Err(timeout(st)),
-        };
-        if let Some(next) = chunk.next.and_then(|n| u64::try_from(n).ok()) {
-            st.from = st.from.max(next);
-        } else {
-            st.from += chunk.buildlog.len() as u64;
-        }
-        if !chunk.buildlog.is_empty() {
-            st.backoff.reset();
-            return Ok(Some(chunk.buildlog));
-        }
-        if st.final_seen {
-            return Ok(None);
-        }
-        let build = match tokio::time::timeout_at(deadline, st.api.show_build(&st.build_id)).await {
-            Ok(r) => r?,
-            Err(_) => return Err(timeout(st)),
-        };
-        if build.is_final() {
-            // Read once more: lines written between the empty read and the state change are not lost.
-            st.final_seen = true;
-            continue;
-        }
-        if !st.backoff.wait(deadline).await {
-            return Err(timeout(st));
-        }
-    }
+    let is_final = move || {
+        let build_id = Arc::clone(&state_id);
+        async move { Ok(api.show_build(&build_id).await?.is_final()) }
+    };
+    poll::follow_log(config, read, is_final).map_err(move |e| wait_error(&build_id, e))
 }
 
 /// Every build job (0218), page after page from `query.page`. Stops when a page is empty or short, `total` jobs

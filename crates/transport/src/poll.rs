@@ -1,5 +1,6 @@
-//! Polling and paging, shared by every service: waiters and log followers poll on one schedule
-//! ([`WaitConfig`], [`PollBackoff`]), and listings stream across pages with [`paginate`].
+//! Polling and paging, shared by every service: waiters poll until a final state ([`poll_until`]) and log
+//! followers stream a growing log ([`follow_log`]), both on one schedule ([`WaitConfig`], [`PollBackoff`]);
+//! listings stream across pages with [`paginate`].
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -160,4 +161,388 @@ where
             }
         }
     })
+}
+
+/// Why [`poll_until`] or [`follow_log`] stopped without a result; each service crate maps it to its own
+/// `WaitError`.
+#[derive(Debug)]
+pub enum PollError<T> {
+    /// The deadline passed first.
+    Timeout {
+        /// How long it waited.
+        waited: Duration,
+        /// The last (non-final) value read, if any; always `None` from [`follow_log`], which has no such value.
+        last: Option<T>,
+    },
+    /// A call failed.
+    Api(Error),
+}
+
+/// Calls `poll` on the [`WaitConfig`] schedule until `is_final` accepts an answer, and returns that answer.
+/// `is_final` sees every answer, in order, so callers can also report progress from it. Every call is bounded by
+/// the deadline too, so a hanging request cannot outlive it. Nothing is spawned.
+///
+/// ```
+/// use std::time::Duration;
+/// use hwcloud_transport::poll::{WaitConfig, poll_until};
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let config = WaitConfig::new(Duration::from_millis(1), Duration::from_millis(1), Duration::from_secs(60));
+/// let mut polls = 0;
+/// let answer = poll_until(&config, || { polls += 1; std::future::ready(Ok(polls)) }, |n| *n == 3).await;
+/// assert_eq!(answer.ok(), Some(3));
+/// # }
+/// ```
+pub async fn poll_until<T, F, Fut>(
+    config: &WaitConfig,
+    mut poll: F,
+    mut is_final: impl FnMut(&T) -> bool,
+) -> Result<T, PollError<T>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let started = Instant::now();
+    let deadline = started + config.timeout;
+    let mut backoff = PollBackoff::new(config);
+    let mut last = None;
+    loop {
+        let Ok(answer) = tokio::time::timeout_at(deadline, poll()).await else {
+            break;
+        };
+        let value = answer.map_err(PollError::Api)?;
+        if is_final(&value) {
+            return Ok(value);
+        }
+        last = Some(value);
+        if !backoff.wait(deadline).await {
+            break;
+        }
+    }
+    Err(PollError::Timeout {
+        waited: started.elapsed(),
+        last,
+    })
+}
+
+/// One read of a growing log, for [`follow_log`].
+#[derive(Debug)]
+pub struct LogChunk {
+    /// The text read (empty when nothing new).
+    pub text: String,
+    /// The offset to read from next, as the service reported it. A missing or negative one advances the offset by
+    /// the text's length; the offset never moves back.
+    pub next: Option<i64>,
+    /// The service says more data follows: an empty read then only waits, without asking whether the producer is
+    /// final.
+    pub more: bool,
+}
+
+/// Follows a growing log: `read(offset)` returns the next [`LogChunk`], and the text of every non-empty one is
+/// yielded in order. After an empty read (without `more`), `is_final()` is asked; once it says yes the log is read
+/// once more, and the stream ends at the next empty read, so lines written just before the producer finished are
+/// not lost. Empty reads while it runs are repeated on the [`WaitConfig`] schedule, which new text resets. The
+/// first error, or the deadline, ends the stream. Nothing is spawned: dropping the stream cancels it.
+///
+/// ```
+/// use futures_util::TryStreamExt;
+/// use hwcloud_transport::poll::{LogChunk, PollError, WaitConfig, follow_log};
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// // A finished producer's log, served one line per read.
+/// let log = "one\ntwo\n";
+/// let read = |offset: u64| {
+///     let line = log[offset as usize..].split_inclusive('\n').next().unwrap_or_default();
+///     std::future::ready(Ok(LogChunk { text: line.to_owned(), next: None, more: false }))
+/// };
+/// let lines: Result<Vec<String>, PollError<()>> =
+///     follow_log(&WaitConfig::default(), read, || std::future::ready(Ok(true))).try_collect().await;
+/// assert_eq!(lines.ok(), Some(vec!["one\n".to_owned(), "two\n".to_owned()]));
+/// # }
+/// ```
+pub fn follow_log<T, R, RFut, F, FFut>(
+    config: &WaitConfig,
+    read: R,
+    is_final: F,
+) -> impl Stream<Item = Result<String, PollError<T>>> + use<T, R, RFut, F, FFut>
+where
+    R: FnMut(u64) -> RFut,
+    RFut: Future<Output = Result<LogChunk, Error>>,
+    F: FnMut() -> FFut,
+    FFut: Future<Output = Result<bool, Error>>,
+{
+    struct Follower<R, F> {
+        read: R,
+        is_final: F,
+        offset: u64,
+        backoff: PollBackoff,
+        started: Instant,
+        deadline: Instant,
+        final_seen: bool,
+    }
+    let started = Instant::now();
+    let follower = Follower {
+        read,
+        is_final,
+        offset: 0,
+        backoff: PollBackoff::new(config),
+        started,
+        deadline: started + config.timeout,
+        final_seen: false,
+    };
+    futures_util::stream::try_unfold(follower, |mut st| async move {
+        loop {
+            let Ok(chunk) = tokio::time::timeout_at(st.deadline, (st.read)(st.offset)).await else {
+                break;
+            };
+            let chunk = chunk.map_err(PollError::Api)?;
+            match chunk.next.and_then(|n| u64::try_from(n).ok()) {
+                Some(next) => st.offset = st.offset.max(next),
+                None => st.offset += chunk.text.len() as u64,
+            }
+            if !chunk.text.is_empty() {
+                st.backoff.reset();
+                return Ok(Some((chunk.text, st)));
+            }
+            if !chunk.more {
+                if st.final_seen {
+                    return Ok(None);
+                }
+                let Ok(is_final) = tokio::time::timeout_at(st.deadline, (st.is_final)()).await
+                else {
+                    break;
+                };
+                if is_final.map_err(PollError::Api)? {
+                    // Read once more: lines written between the empty read and the state change are not lost.
+                    st.final_seen = true;
+                    continue;
+                }
+            }
+            if !st.backoff.wait(st.deadline).await {
+                break;
+            }
+        }
+        Err(PollError::Timeout {
+            waited: st.started.elapsed(),
+            last: None,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::future::{Ready, pending, ready};
+
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    /// Polls after 1 s, 2 s, 4 s, 4 s… and gives up after `timeout` seconds.
+    fn config(timeout: u64) -> WaitConfig {
+        WaitConfig::new(
+            Duration::from_secs(1),
+            Duration::from_secs(4),
+            Duration::from_secs(timeout),
+        )
+    }
+
+    fn chunk(text: &str, next: Option<i64>, more: bool) -> Result<LogChunk, Error> {
+        Ok(LogChunk {
+            text: text.to_owned(),
+            next,
+            more,
+        })
+    }
+
+    /// A poll answering 1, 2, 3…, and failing from its `fails_from`th call on.
+    fn counting(fails_from: u32) -> impl FnMut() -> Ready<Result<u32, Error>> {
+        let mut polls = 0;
+        move || {
+            polls += 1;
+            ready(if polls < fails_from {
+                Ok(polls)
+            } else {
+                Err(Error::invalid_input("job_id", "gone"))
+            })
+        }
+    }
+
+    fn timed_out<T: std::fmt::Debug>(answer: Result<T, PollError<T>>) -> (Duration, Option<T>) {
+        match answer {
+            Err(PollError::Timeout { waited, last }) => (waited, last),
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn poll_until_stops_at_the_first_final_answer() {
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        let answer = poll_until(&config(60), counting(u32::MAX), |n| {
+            seen.push(*n);
+            *n == 3
+        })
+        .await;
+        assert!(matches!(answer, Ok(3)));
+        assert_eq!(seen, [1, 2, 3]);
+        assert_eq!(started.elapsed(), Duration::from_secs(1 + 2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn poll_until_timeout_carries_the_last_answer() {
+        // Polls at 0, 1, 3 and 7 s; the next one (11 s) would be past the deadline.
+        let answer = poll_until(&config(10), counting(u32::MAX), |_| false).await;
+        assert_eq!(timed_out(answer), (Duration::from_secs(10), Some(4)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn poll_until_bounds_a_hanging_call_by_the_deadline() {
+        let mut polls = 0;
+        // The outer bound only turns a regression into a failure instead of a hang.
+        let answer = tokio::time::timeout(
+            Duration::from_secs(60),
+            poll_until(
+                &config(5),
+                || {
+                    polls += 1;
+                    let n = polls;
+                    async move {
+                        if n > 1 {
+                            pending::<()>().await;
+                        }
+                        Ok(n)
+                    }
+                },
+                |_| false,
+            ),
+        )
+        .await
+        .expect("poll_until gives up at its own deadline");
+        assert_eq!(timed_out(answer), (Duration::from_secs(5), Some(1)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn poll_until_passes_errors_through() {
+        let mut seen = Vec::new();
+        let answer = poll_until(&config(60), counting(2), |n| {
+            seen.push(*n);
+            false
+        })
+        .await;
+        assert!(
+            matches!(answer, Err(PollError::Api(Error::InvalidInput(e))) if e.field == "job_id")
+        );
+        assert_eq!(seen, [1]);
+    }
+
+    /// Runs [`follow_log`] over scripted reads and final checks; returns what it yielded, the offsets it read at
+    /// and how many final checks it made.
+    async fn follow(
+        timeout: u64,
+        reads: Vec<Result<LogChunk, Error>>,
+        finals: Vec<bool>,
+    ) -> (Vec<Result<String, PollError<()>>>, Vec<u64>, usize) {
+        let (mut reads, mut finals) = (VecDeque::from(reads), VecDeque::from(finals));
+        let (mut offsets, mut checks) = (Vec::new(), 0);
+        let items = follow_log(
+            &config(timeout),
+            |offset| {
+                offsets.push(offset);
+                ready(reads.pop_front().unwrap_or_else(|| chunk("", None, false)))
+            },
+            || {
+                checks += 1;
+                ready(Ok(finals.pop_front().unwrap_or(false)))
+            },
+        )
+        .collect()
+        .await;
+        (items, offsets, checks)
+    }
+
+    fn texts(items: Vec<Result<String, PollError<()>>>) -> Vec<String> {
+        items
+            .into_iter()
+            .map(|item| item.expect("no error"))
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn follower_reads_once_more_after_final() {
+        let reads = vec![
+            chunk("a", None, false),
+            chunk("", None, false),
+            chunk("", None, false),
+            chunk("late", None, false),
+            chunk("", None, false),
+        ];
+        let (items, offsets, checks) = follow(60, reads, vec![false, true]).await;
+        assert_eq!(texts(items), ["a", "late"]);
+        assert_eq!(offsets.len(), 5);
+        // The empty read after "late" ends the stream without asking again.
+        assert_eq!(checks, 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn follower_steps_offsets_with_and_without_next() {
+        let reads = vec![
+            chunk("abc", None, false),    // no `next`: + len → 3
+            chunk("de", Some(10), false), // `next` → 10
+            chunk("f", Some(4), false),   // never back → 10
+            chunk("gh", Some(-1), false), // negative: + len → 12
+        ];
+        let (items, offsets, _) = follow(60, reads, vec![true]).await;
+        assert_eq!(texts(items), ["abc", "de", "f", "gh"]);
+        assert_eq!(offsets, [0, 3, 10, 10, 12, 12]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn follower_waits_without_final_check_while_more_data_follows() {
+        let started = Instant::now();
+        let reads = vec![chunk("", Some(0), true), chunk("x", None, false)];
+        let (items, offsets, checks) = follow(60, reads, vec![true]).await;
+        assert_eq!(texts(items), ["x"]);
+        assert_eq!(offsets, [0, 0, 1, 1]);
+        assert_eq!(checks, 1);
+        // One backoff after the empty read with more data; none after the final check.
+        assert_eq!(started.elapsed(), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn follower_backoff_starts_over_after_new_text() {
+        let started = Instant::now();
+        let reads = vec![
+            chunk("", None, false), // then 1 s
+            chunk("", None, false), // then 2 s
+            chunk("x", None, false),
+            chunk("", None, false), // then 1 s again, not 4 s
+        ];
+        let (items, _, checks) = follow(60, reads, vec![false, false, false, true]).await;
+        assert_eq!(texts(items), ["x"]);
+        assert_eq!(checks, 4);
+        assert_eq!(started.elapsed(), Duration::from_secs(1 + 2 + 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn follower_times_out_once_and_ends() {
+        let (items, _, checks) = follow(5, vec![], vec![]).await;
+        assert!(checks > 0);
+        match items.as_slice() {
+            [Err(PollError::Timeout { waited, last: None })] => {
+                assert_eq!(*waited, Duration::from_secs(5));
+            }
+            other => panic!("expected one timeout, got {other:?}"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn follower_error_ends_the_stream() {
+        let reads = vec![
+            chunk("a", None, false),
+            Err(Error::invalid_input("build_id", "gone")),
+            chunk("never read", None, false),
+        ];
+        let (items, offsets, _) = follow(60, reads, vec![]).await;
+        assert_eq!(offsets, [0, 1]);
+        assert!(matches!(items.as_slice(), [Ok(a), Err(PollError::Api(_))] if a == "a"));
+    }
 }
