@@ -227,6 +227,28 @@ fn envelope_error(op: &'static OperationSpec, raw: &serde_json::Value, why: &str
     Error::from(err)
 }
 
+fn job(job_id: &str) -> Result<RequestInput, Error> {
+    validate::job_id(job_id)?;
+    Ok(RequestInput::new().path_param("job_id", job_id))
+}
+
+/// `field` is how the operation's path names the build number (`build_no` or `build_number`); the same name is
+/// reported when it is invalid.
+fn build(job_id: &str, field: &'static str, build_no: u32) -> Result<RequestInput, Error> {
+    let input = job(job_id)?;
+    validate::build_no(field, build_no)?;
+    Ok(input.path_param(field, build_no))
+}
+
+/// Without a build number the service picks the job's latest build.
+fn latest_or_build(job_id: &str, build_no: Option<u32>) -> Result<RequestInput, Error> {
+    let input = job(job_id)?;
+    if let Some(n) = build_no {
+        validate::build_no("build_no", n)?;
+    }
+    Ok(input.query_opt("build_no", build_no))
+}
+
 #[async_trait]
 impl CodeArtsBuildApi for CodeArtsBuildClient {
     async fn stop_build_job(
@@ -234,11 +256,7 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
         job_id: &str,
         build_no: u32,
     ) -> Result<StopBuildJobResponse, Error> {
-        validate::job_id(job_id)?;
-        validate::build_no("build_no", build_no)?;
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
-            .path_param("build_no", build_no);
+        let input = build(job_id, "build_no", build_no)?;
         self.inner.send_json(&ops::STOP_BUILD_JOB, input).await
     }
 
@@ -247,13 +265,7 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
         job_id: &str,
         build_no: Option<u32>,
     ) -> Result<StopTheJobResponse, Error> {
-        validate::job_id(job_id)?;
-        if let Some(n) = build_no {
-            validate::build_no("build_no", n)?;
-        }
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
-            .query_opt("build_no", build_no);
+        let input = latest_or_build(job_id, build_no)?;
         self.inner.send_json(&ops::STOP_THE_JOB, input).await
     }
 
@@ -272,22 +284,13 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
     }
 
     async fn show_job_status(&self, job_id: &str) -> Result<ShowJobStatusResponse, Error> {
-        validate::job_id(job_id)?;
         self.inner
-            .send_json(
-                &ops::SHOW_JOB_STATUS,
-                RequestInput::new().path_param("job_id", job_id),
-            )
+            .send_json(&ops::SHOW_JOB_STATUS, job(job_id)?)
             .await
     }
 
     async fn show_running_status(&self, job_id: &str) -> Result<RunningStatus, Error> {
-        validate::job_id(job_id)?;
-        self.envelope(
-            &ops::SHOW_RUNNING_STATUS,
-            RequestInput::new().path_param("job_id", job_id),
-        )
-        .await
+        self.envelope(&ops::SHOW_RUNNING_STATUS, job(job_id)?).await
     }
 
     async fn show_job_step_status(
@@ -295,13 +298,7 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
         job_id: &str,
         build_no: Option<u32>,
     ) -> Result<JobStepStatus, Error> {
-        validate::job_id(job_id)?;
-        if let Some(n) = build_no {
-            validate::build_no("build_no", n)?;
-        }
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
-            .query_opt("build_no", build_no);
+        let input = latest_or_build(job_id, build_no)?;
         self.envelope(&ops::SHOW_JOB_STEP_STATUS, input).await
     }
 
@@ -310,11 +307,7 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
         job_id: &str,
         build_number: u32,
     ) -> Result<HistoryDetails, Error> {
-        validate::job_id(job_id)?;
-        validate::build_no("build_number", build_number)?;
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
-            .path_param("build_number", build_number);
+        let input = build(job_id, "build_number", build_number)?;
         self.inner
             .send_json(&ops::SHOW_HISTORY_DETAILS, input)
             .await
@@ -325,11 +318,10 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
         job_id: &str,
         query: &ListHistoryQuery,
     ) -> Result<HistoryPage, Error> {
-        validate::job_id(job_id)?;
+        let input = job(job_id)?;
         validate::list_history(query)?;
         // Sorted keys, like the official SDK's wire form.
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
+        let input = input
             .query("interval", query.interval)
             .query("limit", query.limit)
             .query("offset", query.offset);
@@ -375,29 +367,16 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
     }
 
     async fn show_job_info(&self, job_id: &str) -> Result<JobInfo, Error> {
-        validate::job_id(job_id)?;
-        self.envelope(
-            &ops::SHOW_JOB_INFO,
-            RequestInput::new().path_param("job_id", job_id),
-        )
-        .await
+        self.envelope(&ops::SHOW_JOB_INFO, job(job_id)?).await
     }
 
     async fn show_record_detail(&self, job_id: &str, build_no: u32) -> Result<RecordDetail, Error> {
-        validate::job_id(job_id)?;
-        validate::build_no("build_no", build_no)?;
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
-            .path_param("build_no", build_no);
+        let input = build(job_id, "build_no", build_no)?;
         self.envelope(&ops::SHOW_RECORD_DETAIL, input).await
     }
 
     async fn show_output_info(&self, job_id: &str, build_no: u32) -> Result<OutputInfo, Error> {
-        validate::job_id(job_id)?;
-        validate::build_no("build_no", build_no)?;
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
-            .path_param("build_no", build_no);
+        let input = build(job_id, "build_no", build_no)?;
         self.envelope(&ops::SHOW_OUTPUT_INFO, input).await
     }
 
@@ -408,16 +387,11 @@ impl CodeArtsBuildApi for CodeArtsBuildClient {
         offset: u64,
         length: Option<u64>,
     ) -> Result<RealTimeLog, Error> {
-        validate::job_id(job_id)?;
-        validate::build_no("build_no", build_no)?;
+        let input = build(job_id, "build_no", build_no)?;
         if length == Some(0) {
             return Err(Error::invalid_input("length", "must be at least 1"));
         }
-        let input = RequestInput::new()
-            .path_param("job_id", job_id)
-            .path_param("build_no", build_no)
-            .query("offset", offset)
-            .query_opt("length", length);
+        let input = input.query("offset", offset).query_opt("length", length);
         self.envelope(&ops::DOWNLOAD_REAL_TIME_LOG, input).await
     }
 
