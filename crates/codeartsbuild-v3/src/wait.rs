@@ -143,16 +143,14 @@ pub fn list_history<'a, A: CodeArtsBuildApi + ?Sized>(
             let page = api.show_list_history(&job_id, &query).await?;
             let n = page.history_records.len() as u64;
             let reached = u64::from(query.offset) + n;
-            let more =
-                !(n == 0 || n < u64::from(query.limit) || page.total.is_some_and(|t| reached >= t));
+            let page = Page::sized(
+                page.history_records,
+                query.limit.into(),
+                reached,
+                page.total,
+            );
             query.offset = query.offset.saturating_add(n as u32);
-            Ok((
-                (job_id, query),
-                Page {
-                    items: page.history_records,
-                    more,
-                },
-            ))
+            Ok(((job_id, query), page))
         },
     )
 }
@@ -169,19 +167,10 @@ pub fn list_project_jobs<'a, A: CodeArtsBuildApi + ?Sized>(
         (project_id.to_owned(), query, seen),
         move |(project_id, mut query, mut seen)| async move {
             let page = api.list_project_jobs(&project_id, &query).await?;
-            let n = page.jobs.len() as u64;
-            seen += n;
-            let more = !(n == 0
-                || n < u64::from(query.page_size)
-                || page.total.is_some_and(|t| seen >= t));
+            seen += page.jobs.len() as u64;
+            let page = Page::sized(page.jobs, query.page_size.into(), seen, page.total);
             query.page_index = query.page_index.saturating_add(1);
-            Ok((
-                (project_id, query, seen),
-                Page {
-                    items: page.jobs,
-                    more,
-                },
-            ))
+            Ok(((project_id, query, seen), page))
         },
     )
 }
@@ -200,17 +189,9 @@ pub fn show_job_list_by_project_id<'a, A: CodeArtsBuildApi + ?Sized>(
             let page = api
                 .show_job_list_by_project_id(&project_id, index, page_size)
                 .await?;
-            let n = page.jobs.len() as u64;
-            seen += n;
-            let more =
-                !(n == 0 || n < u64::from(page_size) || page.total.is_some_and(|t| seen >= t));
-            Ok((
-                (project_id, index.saturating_add(1), seen),
-                Page {
-                    items: page.jobs,
-                    more,
-                },
-            ))
+            seen += page.jobs.len() as u64;
+            let page = Page::sized(page.jobs, page_size.into(), seen, page.total);
+            Ok(((project_id, index.saturating_add(1), seen), page))
         },
     )
 }

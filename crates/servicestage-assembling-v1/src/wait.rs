@@ -123,32 +123,14 @@ pub fn list_jobs<'a, A: ServiceStageApi + ?Sized>(
         state,
         move |(mut query, mut seen, first_of_last_page)| async move {
             let page = api.list_jobs(&query).await?;
-            let n = page.list.len() as u64;
             let first = page.list.first().and_then(|j| j.job_id.clone());
-            // A service that ignores the page number answers the same page again: stop rather than loop.
-            if first.is_some() && first == first_of_last_page {
-                return Ok((
-                    (query, seen, first),
-                    Page {
-                        items: Vec::new(),
-                        more: false,
-                    },
-                ));
+            if same_page_again(&first, &first_of_last_page) {
+                return Ok(((query, seen, first), Page::last(Vec::new())));
             }
-            seen += n;
-            let more = !(n == 0
-                || n < u64::from(query.per_page)
-                || page
-                    .total
-                    .is_some_and(|t| seen >= u64::try_from(t).unwrap_or(0)));
+            seen += page.list.len() as u64;
+            let page = Page::sized(page.list, query.per_page.into(), seen, count(page.total));
             query.page = query.page.saturating_add(1);
-            Ok((
-                (query, seen, first),
-                Page {
-                    items: page.list,
-                    more,
-                },
-            ))
+            Ok(((query, seen, first), page))
         },
     )
 }
@@ -166,37 +148,28 @@ pub fn list_builds<'a, A: ServiceStageApi + ?Sized>(
         state,
         move |(job_id, mut query, mut seen, first_of_last_page)| async move {
             let page = api.list_builds(&job_id, &query).await?;
-            let n = page.list.len() as u64;
             let first = page.list.first().and_then(|b| b.build_id.clone());
-            // A service that ignores the page number answers the same page again: stop rather than loop.
-            if first.is_some() && first == first_of_last_page {
-                return Ok((
-                    (job_id, query, seen, first),
-                    Page {
-                        items: Vec::new(),
-                        more: false,
-                    },
-                ));
+            if same_page_again(&first, &first_of_last_page) {
+                return Ok(((job_id, query, seen, first), Page::last(Vec::new())));
             }
-            seen += n;
-            let more = match query.per_page {
-                None => false,
-                Some(per_page) => {
-                    !(n == 0
-                        || n < u64::from(per_page)
-                        || page
-                            .total
-                            .is_some_and(|t| seen >= u64::try_from(t).unwrap_or(0)))
-                }
+            seen += page.list.len() as u64;
+            let page = match query.per_page {
+                // No page size: the one answer is the whole list.
+                None => Page::last(page.list),
+                Some(per_page) => Page::sized(page.list, per_page.into(), seen, count(page.total)),
             };
             query.page = Some(query.page.unwrap_or(1).saturating_add(1));
-            Ok((
-                (job_id, query, seen, first),
-                Page {
-                    items: page.list,
-                    more,
-                },
-            ))
+            Ok(((job_id, query, seen, first), page))
         },
     )
+}
+
+/// A service that ignores the page number answers the same page again; the listing then stops rather than loops.
+fn same_page_again(first: &Option<String>, first_of_last_page: &Option<String>) -> bool {
+    first.is_some() && first == first_of_last_page
+}
+
+/// The service's `total` as a count; a negative one counts as 0, which ends the listing.
+fn count(total: Option<i64>) -> Option<u64> {
+    total.map(|t| u64::try_from(t).unwrap_or(0))
 }

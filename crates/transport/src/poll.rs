@@ -111,6 +111,28 @@ pub struct Page<T> {
     pub more: bool,
 }
 
+impl<T> Page<T> {
+    /// A page after which no other is requested.
+    pub fn last(items: Vec<T>) -> Self {
+        Self { items, more: false }
+    }
+
+    /// A page of a listing served `page_size` items at a time. Another page is requested unless this one is empty
+    /// or short, or `seen` (the items up to and including this page) reached the `total` the service reported.
+    ///
+    /// ```
+    /// use hwcloud_transport::poll::Page;
+    /// assert!(Page::sized(vec![1, 2], 2, 2, None).more);
+    /// assert!(!Page::sized(vec![1], 2, 1, None).more);
+    /// assert!(!Page::sized(vec![3, 4], 2, 4, Some(4)).more);
+    /// ```
+    pub fn sized(items: Vec<T>, page_size: u64, seen: u64, total: Option<u64>) -> Self {
+        let n = items.len() as u64;
+        let more = !(n == 0 || n < page_size || total.is_some_and(|t| seen >= t));
+        Self { items, more }
+    }
+}
+
 /// Streams the items of a paginated listing. `fetch` is given the paging state (cursor, query, counters),
 /// requests one page and returns the advanced state with the page; its items are yielded before the next page
 /// is requested, and paging stops after a page with `more == false`. The first error ends the stream. Nothing is
@@ -371,6 +393,17 @@ mod tests {
             Err(PollError::Timeout { waited, last }) => (waited, last),
             other => panic!("expected a timeout, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_sized_page_asks_for_more_only_when_full_and_below_total() {
+        let more = |n: usize, seen, total| Page::sized(vec![(); n], 3, seen, total).more;
+        assert!(more(3, 3, None));
+        assert!(more(3, 3, Some(4)));
+        assert!(!more(0, 0, None));
+        assert!(!more(2, 5, None));
+        assert!(!more(3, 6, Some(6)));
+        assert!(!more(3, 9, Some(6)));
     }
 
     #[tokio::test(start_paused = true)]
