@@ -648,18 +648,24 @@ impl Signer {
         credentials: &AccessKeyCredentials,
     ) -> Result<Option<[u8; 65]>, SignError> {
         check_keys(credentials)?;
-        let (ak, sk) = (
-            credentials.access_key_id(),
-            credentials.secret_access_key().expose(),
-        );
+        // Bound per arm: without the `ecdsa`/`sm2` features no arm uses the keys.
+        #[cfg(any(feature = "ecdsa", feature = "sm2"))]
+        let keys = || {
+            (
+                credentials.access_key_id(),
+                credentials.secret_access_key().expose(),
+            )
+        };
         match &self.algorithm {
             #[cfg(feature = "ecdsa")]
             SigningAlgorithm::EcdsaP256Sha256 => {
+                let (ak, sk) = keys();
                 let [_, x, y] = crate::ecc::ecdsa_keys(ak, sk)?;
                 Ok(Some(sec1(&x, &y)))
             }
             #[cfg(feature = "sm2")]
             SigningAlgorithm::Sm2Sm3 => {
+                let (ak, sk) = keys();
                 let [_, x, y] = crate::ecc::sm2_keys(ak, sk)?;
                 Ok(Some(sec1(&x, &y)))
             }
