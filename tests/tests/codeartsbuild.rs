@@ -13,7 +13,7 @@ use hwcloud_codeartsbuild_v3::model::{
 };
 use hwcloud_codeartsbuild_v3::wait::{self, WaitConfig, WaitError};
 use hwcloud_codeartsbuild_v3::{CodeArtsBuildApi, CodeArtsBuildClient, Error};
-use hwcloud_emulator::{Emulator, demo};
+use hwcloud_emulator::{Emulator, FaultPlan, demo};
 use hwcloud_tests::harness::{self, Auth, calls, emulator, fast};
 
 const JOB: &str = demo::CODEARTSBUILD_JOB_ID;
@@ -391,6 +391,26 @@ async fn service_errors_and_validation() {
         before,
         "invalid input must not reach the service"
     );
+}
+
+/// A 200 answer that is not an envelope is a decode error with the gateway's request id (the id a support
+/// ticket needs), never a default value.
+#[tokio::test]
+async fn a_malformed_envelope_is_a_decode_error_with_the_request_id() {
+    let emu = emulator(Duration::from_millis(100)).await;
+    let c = client(&emu, Auth::AkSk);
+    emu.set_faults(FaultPlan::parse("GET /v1/job/*/running-status=malformed").expect("valid"));
+    match c.show_running_status(JOB).await {
+        Err(Error::Decode(e)) => {
+            assert_eq!(e.operation, "ShowRunningStatus");
+            assert_eq!(e.status.as_u16(), 200);
+            let journaled = emu.journal().pop().expect("journaled");
+            assert_eq!(e.request_id.as_deref(), Some(journaled.request_id.as_str()));
+        }
+        other => panic!("{other:?}"),
+    }
+    emu.set_faults(FaultPlan::none());
+    assert!(c.show_running_status(JOB).await.is_ok());
 }
 
 #[tokio::test]

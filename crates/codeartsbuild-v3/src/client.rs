@@ -1,11 +1,11 @@
 //! The [`CodeArtsBuildApi`] trait (mockable) and its HTTP implementation [`CodeArtsBuildClient`].
 
 use async_trait::async_trait;
-use http::{HeaderMap, StatusCode};
 use hwcloud_transport::{
     ByteStream, Error, OperationSpec, RequestInput, SdkConfig, ServiceClient, ServiceError,
+    decode_json,
 };
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::model::{
     Envelope, HistoryDetails, HistoryPage, JobInfo, JobPage, JobStepStatus, ListHistoryQuery,
@@ -151,8 +151,8 @@ impl CodeArtsBuildClient {
         op: &'static OperationSpec,
         input: RequestInput,
     ) -> Result<T, Error> {
-        let raw: serde_json::Value = self.inner.send_json(op, input).await?;
-        unwrap_envelope(op, raw)
+        let (head, body) = self.inner.send_raw(op, input).await?.into_parts();
+        unwrap_envelope(op, &head, &body)
     }
 
     /// StopJob, `POST /v3/jobs/stop` (the seed operation): sends `{"job_id": …, "build_no": "<string>"}`, as the
@@ -177,50 +177,40 @@ impl CodeArtsBuildClient {
     }
 }
 
-/// Unwraps `{result, error, status}`: `status` other than `success` (case-insensitive) or a missing `result` is
-/// an error, never a silent default.
+/// Unwraps `{result, error, status}`: `status` other than `success` (case-insensitive), an `error` without a
+/// `result`, or a missing `result` is an error, never a silent default. Every error carries the answer's
+/// `X-Request-Id`; a `result` that does not decode is a decode error naming the field path.
 pub(crate) fn unwrap_envelope<T: DeserializeOwned>(
     op: &'static OperationSpec,
-    raw: serde_json::Value,
+    head: &http::response::Parts,
+    body: &[u8],
 ) -> Result<T, Error> {
-    let env: Envelope<serde_json::Value> = serde_json::from_value(raw.clone())
-        .map_err(|e| envelope_error(op, &raw, &e.to_string()))?;
-    let failed = env
-        .status
-        .as_deref()
-        .is_some_and(|s| !s.eq_ignore_ascii_case("success"));
-    let errored = env.error.as_ref().is_some_and(|e| match e {
-        serde_json::Value::Null => false,
-        serde_json::Value::String(s) => !s.is_empty() && env.result.is_none(),
-        serde_json::Value::Object(m) => !m.is_empty() && env.result.is_none(),
-        _ => env.result.is_none(),
-    });
-    if failed || errored {
+    // The frame first, without `result`: a failure is the service's error, not a `result` that fails to decode.
+    let frame: Envelope<IgnoredAny> = decode_json(SERVICE.name, op.name, head, body)?;
+    if frame.reports_failure() {
         return Err(envelope_error(
             op,
-            &raw,
+            head,
+            body,
             "the service reported a failure in a 200 envelope",
         ));
     }
-    match env.result {
-        Some(result) if !result.is_null() => serde_json::from_value(result)
-            .map_err(|e| envelope_error(op, &raw, &format!("cannot decode `result`: {e}"))),
-        _ => Err(envelope_error(op, &raw, "the envelope has no `result`")),
-    }
+    let envelope: Envelope<T> = decode_json(SERVICE.name, op.name, head, body)?;
+    envelope
+        .result
+        .ok_or_else(|| envelope_error(op, head, body, "the envelope has no `result`"))
 }
 
 /// A failure envelope as a service error: the body is parsed like any error answer (so an `error` object with
-/// `error_code`/`error_msg` is used), keeping the raw body for diagnosis.
-fn envelope_error(op: &'static OperationSpec, raw: &serde_json::Value, why: &str) -> Error {
-    let body = raw.to_string();
-    let mut err = ServiceError::parse(
-        SERVICE.name,
-        op.name,
-        StatusCode::OK,
-        &HeaderMap::new(),
-        body.as_bytes(),
-    );
-    if err.error_code == StatusCode::OK.as_str() {
+/// `error_code`/`error_msg` is used), keeping the raw body and the request id for diagnosis.
+fn envelope_error(
+    op: &'static OperationSpec,
+    head: &http::response::Parts,
+    body: &[u8],
+    why: &str,
+) -> Error {
+    let mut err = ServiceError::parse(SERVICE.name, op.name, head.status, &head.headers, body);
+    if err.error_code == head.status.as_str() {
         // No code in the body: say what went wrong instead of echoing only the body.
         err.error_msg = format!("{why}: {}", err.error_msg);
     }

@@ -151,6 +151,25 @@ pub(crate) struct Envelope<T> {
     pub(crate) status: Option<String>,
 }
 
+impl<T> Envelope<T> {
+    /// A `status` other than `success` (case-insensitive), or an `error` and no `result` (a `null`, empty
+    /// string or empty object `error` is no error).
+    pub(crate) fn reports_failure(&self) -> bool {
+        let failed = self
+            .status
+            .as_deref()
+            .is_some_and(|s| !s.eq_ignore_ascii_case("success"));
+        let errored = self.result.is_none()
+            && self.error.as_ref().is_some_and(|e| match e {
+                serde_json::Value::Null => false,
+                serde_json::Value::String(s) => !s.is_empty(),
+                serde_json::Value::Object(m) => !m.is_empty(),
+                _ => true,
+            });
+        failed || errored
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
 

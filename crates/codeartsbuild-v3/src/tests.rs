@@ -79,7 +79,8 @@ fn show_running_status_example() {
     let raw = r#"{"result": {"last_job_id": "c798139500d2456d82d95d108f182b5a", "last_build_no": "9", "last_build_status": "Finished", "is_running": false}, "error": null, "status": "success"}"#;
     let s: RunningStatus = unwrap_envelope(
         &operations::SHOW_RUNNING_STATUS,
-        serde_json::from_str(raw).unwrap(),
+        &head_200(),
+        raw.as_bytes(),
     )
     .unwrap();
     assert_eq!(
@@ -167,33 +168,78 @@ fn enums_round_trip_unknown_values() {
     assert_eq!(s, LastBuildStatus::Unknown("Paused".into()));
 }
 
+/// A 200 answer head with a request id, as the gateway sends it.
+fn head_200() -> http::response::Parts {
+    http::Response::builder()
+        .header("x-request-id", "req-42")
+        .body(())
+        .unwrap()
+        .into_parts()
+        .0
+}
+
+fn unwrap_json<T: serde::de::DeserializeOwned>(
+    op: &'static hwcloud_transport::OperationSpec,
+    body: serde_json::Value,
+) -> Result<T, Error> {
+    unwrap_envelope(op, &head_200(), body.to_string().as_bytes())
+}
+
 #[test]
 fn envelope_failures_are_errors() {
     let op = &operations::SHOW_JOB_INFO;
     let fail = serde_json::json!({"result": null, "error": "job not found", "status": "fail"});
-    let e = unwrap_envelope::<JobInfo>(op, fail).unwrap_err();
+    let e = unwrap_json::<JobInfo>(op, fail).unwrap_err();
     match &e {
         Error::Service(s) => {
             assert_eq!(s.operation, "ShowJobInfo");
             assert!(s.raw_body.contains("job not found"), "{s:?}");
+            assert_eq!(s.request_id.as_deref(), Some("req-42"));
         }
         other => panic!("{other:?}"),
     }
     let coded = serde_json::json!({"status": "fail", "error": {"error_code": "CB.00060200", "error_msg": "Invalid param"}});
+    let e = unwrap_json::<JobInfo>(op, coded).unwrap_err();
+    assert_eq!(e.code(), Some("CB.00060200"));
+    assert_eq!(e.request_id(), Some("req-42"));
+    // `status` other than success fails even with a result; an error without a result fails without a status.
+    let odd_status = serde_json::json!({"status": "error", "result": {"id": "x"}});
+    assert!(matches!(
+        unwrap_json::<JobInfo>(op, odd_status),
+        Err(Error::Service(_))
+    ));
+    let error_only = serde_json::json!({"error": {"error_code": "CB.1", "error_msg": "m"}});
     assert_eq!(
-        unwrap_envelope::<JobInfo>(op, coded).unwrap_err().code(),
-        Some("CB.00060200")
+        unwrap_json::<JobInfo>(op, error_only).unwrap_err().code(),
+        Some("CB.1")
     );
     let missing = serde_json::json!({"status": "success", "error": null});
-    assert!(unwrap_envelope::<JobInfo>(op, missing).is_err());
-    let ok = serde_json::json!({"status": "success", "error": null, "result": {"id": "x", "job_name": "n"}});
+    let e = unwrap_json::<JobInfo>(op, missing).unwrap_err();
+    assert!(e.to_string().contains("no `result`"), "{e}");
+    assert_eq!(e.request_id(), Some("req-42"));
+    // An empty error beside a result is no error.
+    let ok = serde_json::json!({"status": "success", "error": {}, "result": {"id": "x", "job_name": "n"}});
     assert_eq!(
-        unwrap_envelope::<JobInfo>(op, ok)
-            .unwrap()
-            .job_name
-            .as_deref(),
+        unwrap_json::<JobInfo>(op, ok).unwrap().job_name.as_deref(),
         Some("n")
     );
+}
+
+#[test]
+fn envelope_results_that_do_not_decode_name_the_field() {
+    let op = &operations::SHOW_JOB_INFO;
+    let bad = serde_json::json!({"status": "success", "result": {"id": "x", "job_name": 7}});
+    match unwrap_json::<JobInfo>(op, bad).unwrap_err() {
+        Error::Decode(d) => {
+            assert_eq!(d.path, "result.job_name");
+            assert_eq!(d.operation, "ShowJobInfo");
+            assert_eq!(d.request_id.as_deref(), Some("req-42"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A body that is not an envelope at all is a decode error too, not a silent default.
+    let e = unwrap_envelope::<JobInfo>(op, &head_200(), b"<html>busy</html>").unwrap_err();
+    assert!(matches!(e, Error::Decode(_)), "{e:?}");
 }
 
 #[test]

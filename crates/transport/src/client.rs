@@ -16,10 +16,10 @@ use tracing::{Instrument, field};
 
 use crate::Error;
 use crate::config::SdkConfig;
+use crate::decode::decode_json;
 use crate::endpoint::{ServiceInfo, resolve_endpoint};
 use crate::error::{
-    BodyTooLargeError, ConnectionError, DecodeError, ServiceError, TimeoutError, TimeoutKind,
-    header_str,
+    BodyTooLargeError, ConnectionError, ServiceError, TimeoutError, TimeoutKind, header_str,
 };
 use crate::http_client::{Body, HttpError, HttpErrorKind, SendOptions};
 use crate::request::{OperationSpec, RequestInput, build_path_and_query, parse_header};
@@ -82,34 +82,10 @@ impl ServiceClient {
         input: RequestInput,
     ) -> Result<T, Error> {
         let (head, bytes) = self.send_buffered(op, input).await?;
-        let request_id = header_str(&head.headers, "x-request-id");
         if let Some(e) = self.envelope_failure(op, &head, &bytes) {
             return Err(e.into());
         }
-        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &bytes
-        };
-        let de = &mut serde_json::Deserializer::from_slice(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            // IAM bodies can carry temporary secret keys and security tokens: never quote them.
-            let excerpt: &[u8] = if self.service.name.eq_ignore_ascii_case("IAM") {
-                b"<IAM response body not shown>"
-            } else {
-                &bytes
-            };
-            Error::Decode(Box::new(DecodeError::new(
-                self.service.name,
-                op.name,
-                path,
-                e.into_inner().to_string(),
-                excerpt,
-                head.status,
-                request_id,
-            )))
-        })
+        decode_json(self.service.name, op.name, &head, &bytes)
     }
 
     /// Sends the operation and discards the (bounded) answer body.

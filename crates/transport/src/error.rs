@@ -90,6 +90,12 @@ impl From<ServiceError> for Error {
     }
 }
 
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Self::Decode(Box::new(e))
+    }
+}
+
 /// An HTTP error answer from a service or its API gateway, parsed from any of the known body shapes.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]

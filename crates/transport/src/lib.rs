@@ -29,6 +29,7 @@
 
 mod client;
 mod config;
+mod decode;
 mod endpoint;
 mod error;
 pub mod http_client;
@@ -41,6 +42,7 @@ mod tests;
 
 pub use client::{ByteStream, ServiceClient};
 pub use config::{Authenticate, DEFAULT_BODY_LIMIT, SdkConfig, SdkConfigBuilder, TimeoutConfig};
+pub use decode::decode_json;
 pub use endpoint::{
     CODEARTSBUILD, CODEARTSBUILD_REGIONS, EnvLookup, IAM, IAM_GLOBAL_ENDPOINT, SERVICESTAGE,
     SERVICESTAGE_REGIONS, ServiceInfo, iam_endpoint, region_env_var, resolve_endpoint,
