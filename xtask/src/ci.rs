@@ -1,4 +1,5 @@
-//! `cargo xtask ci`: exactly what `.ci/run` runs: fmt, clippy, codegen and MSRV checks, rustdoc, tests.
+//! `cargo xtask ci`: exactly what `.ci/run` runs: fmt, clippy (the workspace, then `hwcloud-auth` alone with
+//! default features), codegen and MSRV checks, rustdoc, tests.
 
 use anyhow::Result;
 
@@ -12,6 +13,20 @@ pub(crate) fn run() -> Result<()> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    // The signer crate on its own, with default features: in the workspace run above, other members enable
+    // its `ecdsa`/`sm2`/`providers` features, which can hide warnings a standalone user would see.
+    process::run(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "hwcloud-auth",
+            "--lib",
             "--",
             "-D",
             "warnings",
