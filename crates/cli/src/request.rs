@@ -40,7 +40,9 @@ pub(crate) async fn run(global: &GlobalArgs, args: RequestArgs) -> Result<(), Cl
         .send(http::Request::from_parts(parts, body), TIMEOUT)
         .await
         .map_err(|e| match e.kind {
-            HttpErrorKind::Connect | HttpErrorKind::Timeout => CliError::Network(e.to_string()),
+            HttpErrorKind::Connect | HttpErrorKind::ConnectTimeout | HttpErrorKind::Timeout => {
+                CliError::Network(e.to_string())
+            }
             _ => CliError::Other(e.to_string()),
         })?;
     let (head, body) = response.into_parts();

@@ -271,7 +271,9 @@ impl ServiceClient {
                 ),
                 AttemptFailure::Http(e) => {
                     let class = match e.kind {
-                        HttpErrorKind::Connect => FailureClass::Connect,
+                        HttpErrorKind::Connect | HttpErrorKind::ConnectTimeout => {
+                            FailureClass::Connect
+                        }
                         HttpErrorKind::Timeout => FailureClass::Timeout,
                         _ => FailureClass::Transport,
                     };
@@ -406,9 +408,7 @@ impl ServiceClient {
     fn http_error(&self, op: &OperationSpec, e: HttpError, attempts: u32) -> Error {
         match e.kind {
             HttpErrorKind::Timeout => self.timeout_error(op, TimeoutKind::Attempt, attempts),
-            HttpErrorKind::Connect if is_connect_timeout(&e.message) => {
-                self.timeout_error(op, TimeoutKind::Connect, attempts)
-            }
+            HttpErrorKind::ConnectTimeout => self.timeout_error(op, TimeoutKind::Connect, attempts),
             kind => Error::Connection(ConnectionError {
                 service: self.service.name,
                 operation: op.name,
@@ -496,10 +496,6 @@ impl ServiceClient {
             server_date,
         ))
     }
-}
-
-fn is_connect_timeout(message: &str) -> bool {
-    message.starts_with("connect timed out")
 }
 
 fn header_date(headers: &http::HeaderMap) -> Option<SystemTime> {

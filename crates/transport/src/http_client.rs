@@ -129,7 +129,8 @@ impl fmt::Debug for Body {
 #[async_trait::async_trait]
 pub trait HttpClient: Send + Sync + fmt::Debug {
     /// Sends one request and returns the response head with a streaming body. No retries.
-    /// Report [`HttpErrorKind::Connect`] only when the request certainly never reached the server.
+    /// Report [`HttpErrorKind::Connect`] or [`HttpErrorKind::ConnectTimeout`] only when the request certainly
+    /// never reached the server.
     async fn send(
         &self,
         request: http::Request<Bytes>,
@@ -253,24 +254,15 @@ fn redact_url(url: &str, e: reqwest::Error) -> String {
 }
 
 fn map_reqwest_error(e: reqwest::Error) -> HttpError {
-    let (kind, prefix) = if e.is_connect() {
-        // A connect timeout also never reached the server; the prefix lets the transport type it as a timeout.
-        (
-            HttpErrorKind::Connect,
-            if e.is_timeout() {
-                "connect timed out: "
-            } else {
-                ""
-            },
-        )
-    } else if e.is_timeout() {
-        (HttpErrorKind::Timeout, "")
-    } else {
-        (HttpErrorKind::Other, "")
+    let kind = match (e.is_connect(), e.is_timeout()) {
+        (true, true) => HttpErrorKind::ConnectTimeout,
+        (true, false) => HttpErrorKind::Connect,
+        (false, true) => HttpErrorKind::Timeout,
+        (false, false) => HttpErrorKind::Other,
     };
     // Full source chain, but never the URL (its query could carry a presigned value).
     let e = e.without_url();
-    let mut message = format!("{prefix}{e}");
+    let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         message.push_str(": ");

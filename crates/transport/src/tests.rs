@@ -1003,12 +1003,7 @@ async fn no_secret_reaches_the_logs_at_trace_level() {
 async fn connect_timeouts_are_typed_timeouts_and_retried_for_post() {
     let (client, http, _) = setup(
         (0..3)
-            .map(|_| {
-                Step::FailWith(
-                    HttpErrorKind::Connect,
-                    "connect timed out: operation timed out",
-                )
-            })
+            .map(|_| Step::FailWith(HttpErrorKind::ConnectTimeout, "operation timed out"))
             .collect(),
         |b| b,
     );

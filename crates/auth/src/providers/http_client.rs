@@ -42,6 +42,8 @@ impl HttpError {
 pub enum HttpErrorKind {
     /// The connection could not be made: the request never reached the server.
     Connect,
+    /// The connection could not be made within the connect timeout: the request never reached the server.
+    ConnectTimeout,
     /// No complete response within the timeout; the server may have seen the request.
     Timeout,
     /// Anything else (reset mid-response, protocol error); the server may have seen the request.
@@ -52,6 +54,7 @@ impl fmt::Display for HttpErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Connect => "connection failed",
+            Self::ConnectTimeout => "connect timed out",
             Self::Timeout => "timed out",
             Self::Other => "HTTP error",
         })

@@ -71,7 +71,10 @@ impl EcsMetadataProvider {
     }
 
     fn http_error(&self, what: &str, e: &super::http_client::HttpError) -> CredentialsError {
-        if matches!(e.kind, HttpErrorKind::Connect | HttpErrorKind::Timeout) {
+        if matches!(
+            e.kind,
+            HttpErrorKind::Connect | HttpErrorKind::ConnectTimeout | HttpErrorKind::Timeout
+        ) {
             CredentialsError::not_configured(
                 SOURCE,
                 format!("metadata service {} unreachable: {e}", self.endpoint),
