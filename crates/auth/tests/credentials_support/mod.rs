@@ -21,6 +21,8 @@ pub struct FakeHttp {
     handler: Arc<Handler>,
     pub requests: Arc<Mutex<Vec<Recorded>>>,
     calls: Arc<AtomicUsize>,
+    /// When set, every call waits here (after counting itself) until [`FakeHttp::open`] closes it.
+    gate: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl std::fmt::Debug for FakeHttp {
@@ -40,6 +42,21 @@ impl FakeHttp {
             handler: Arc::new(handler),
             requests: Arc::default(),
             calls: Arc::default(),
+            gate: None,
+        }
+    }
+
+    /// Holds every call in flight until [`FakeHttp::open`], so that concurrent callers overlap.
+    pub fn gated(mut self) -> Self {
+        self.gate = Some(Arc::new(tokio::sync::Semaphore::new(0)));
+        self
+    }
+
+    /// Lets every held call, and every later one, through.
+    pub fn open(&self) {
+        if let Some(gate) = &self.gate {
+            // A closed semaphore fails every acquire at once: the gate stays open for good.
+            gate.close();
         }
     }
 
@@ -80,6 +97,9 @@ impl HttpClient for FakeHttp {
         timeout: Duration,
     ) -> Result<http::Response<Vec<u8>>, HttpError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(gate) = &self.gate {
+            let _ = gate.acquire().await;
+        }
         let out = (self.handler)(&request, n);
         self.requests.lock().unwrap().push((request, timeout));
         out
