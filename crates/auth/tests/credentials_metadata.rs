@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use credentials_support::{FakeHttp, T0, at, response};
+use futures_util::FutureExt;
+use futures_util::future::join_all;
 use hwcloud_auth::clock::Clock;
 use hwcloud_auth::http_client::{HttpError, HttpErrorKind};
 use hwcloud_auth::{
@@ -306,6 +308,146 @@ async fn discovery_zero_or_several_projects_is_a_clear_error() {
         .unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidInput);
     assert_eq!(http.calls(), 3);
+}
+
+/// A discovery whose IAM answers `cn-north-4` with `pid-1` and any other region with `pid-x`, holding
+/// every call until `open()`.
+fn gated_discovery(fail_first: bool) -> (FakeHttp, ProjectIdDiscovery, AccessKeyCredentials) {
+    let http = FakeHttp::new(move |req, n| {
+        Ok(match req.uri().query() {
+            _ if fail_first && n == 0 => {
+                response(200, &[("x-iam-trace-id", "tr-0")], &projects(&[]))
+            }
+            Some("name=cn-north-4") => response(200, &[], &projects(&["pid-1"])),
+            _ => response(
+                200,
+                &[],
+                &serde_json::json!({"projects": [{"id": "pid-x", "name": "ap-southeast-1"}]})
+                    .to_string(),
+            ),
+        })
+    })
+    .gated();
+    let d = ProjectIdDiscovery::new(http.arc()).with_iam_endpoint("http://iam.test");
+    (http, d, AccessKeyCredentials::new("AK", "SK"))
+}
+
+/// Fails instead of hanging.
+async fn within<F: std::future::Future>(f: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(5), f)
+        .await
+        .expect("no answer within 5 s")
+}
+
+#[tokio::test]
+async fn discovery_concurrent_calls_share_one_request() {
+    let (http, d, creds) = gated_discovery(false);
+    let clone = d.clone();
+    // Half of the callers go through a clone: clones share the lookups in flight too.
+    let lookups = [&d, &clone]
+        .into_iter()
+        .cycle()
+        .take(8)
+        .map(|d| d.project_id(&creds, "cn-north-4", at(T0)));
+    let (ids, ()) = within(async {
+        tokio::join!(join_all(lookups), async {
+            // Every lookup has started and none can finish before the gate opens.
+            tokio::task::yield_now().await;
+            assert_eq!(http.calls(), 1, "requests in flight");
+            http.open();
+        })
+    })
+    .await;
+    assert_eq!(http.calls(), 1);
+    for id in ids {
+        assert_eq!(id.unwrap(), "pid-1");
+    }
+    // And cached as before.
+    d.project_id(&creds, "cn-north-4", at(T0)).await.unwrap();
+    assert_eq!(http.calls(), 1);
+}
+
+#[tokio::test]
+async fn discovery_concurrent_calls_for_other_keys_do_not_wait_for_each_other() {
+    let (http, d, creds) = gated_discovery(false);
+    let other_ak = AccessKeyCredentials::new("AK2", "SK2");
+    let keys = [
+        (&creds, "cn-north-4"),
+        (&creds, "ap-southeast-1"),
+        (&other_ak, "cn-north-4"),
+    ];
+    let lookups = keys
+        .iter()
+        .cycle()
+        .take(9)
+        .map(|(c, region)| d.project_id(c, region, at(T0)));
+    let (ids, ()) = within(async {
+        tokio::join!(join_all(lookups), async {
+            tokio::task::yield_now().await;
+            // One request per AK + region, all in flight at once.
+            assert_eq!(http.calls(), 3, "requests in flight");
+            http.open();
+        })
+    })
+    .await;
+    assert_eq!(http.calls(), 3);
+    let ids: Vec<String> = ids.into_iter().map(Result::unwrap).collect();
+    assert_eq!(ids[..3], ["pid-1", "pid-x", "pid-1"]);
+    assert_eq!(ids[..3], ids[3..6]);
+    assert_eq!(ids[..3], ids[6..]);
+}
+
+#[tokio::test]
+async fn discovery_a_failed_lookup_is_shared_by_its_waiters_and_not_cached() {
+    let (http, d, creds) = gated_discovery(true);
+    let lookups = (0..4).map(|_| d.project_id(&creds, "cn-north-4", at(T0)));
+    let (results, ()) = within(async {
+        tokio::join!(join_all(lookups), async {
+            tokio::task::yield_now().await;
+            assert_eq!(http.calls(), 1, "requests in flight");
+            http.open();
+        })
+    })
+    .await;
+    assert_eq!(http.calls(), 1);
+    // Every waiter gets the one failure.
+    let errors: Vec<_> = results.into_iter().map(Result::unwrap_err).collect();
+    for e in &errors {
+        assert_eq!(e.kind(), CredentialsErrorKind::ProjectNotFound);
+        assert_eq!(e.trace_id(), Some("tr-0"));
+        assert_eq!(e.to_string(), errors[0].to_string());
+    }
+    // The failure was not kept: the next call asks IAM again, and that answer is cached.
+    assert_eq!(
+        within(d.project_id(&creds, "cn-north-4", at(T0)))
+            .await
+            .unwrap(),
+        "pid-1"
+    );
+    assert_eq!(http.calls(), 2);
+    d.project_id(&creds, "cn-north-4", at(T0)).await.unwrap();
+    assert_eq!(http.calls(), 2);
+}
+
+#[tokio::test]
+async fn discovery_abandoned_by_its_only_caller_is_completed_by_the_next() {
+    let (http, d, creds) = gated_discovery(false);
+    let mut first = Box::pin(d.project_id(&creds, "cn-north-4", at(T0)));
+    assert!(first.as_mut().now_or_never().is_none());
+    assert_eq!(http.calls(), 1);
+    // The caller gives up while IAM has not answered.
+    drop(first);
+    http.open();
+    // The next caller neither hangs on the abandoned lookup nor sends a second request: it drives it on.
+    assert_eq!(
+        within(d.project_id(&creds, "cn-north-4", at(T0)))
+            .await
+            .unwrap(),
+        "pid-1"
+    );
+    assert_eq!(http.calls(), 1);
+    d.project_id(&creds, "cn-north-4", at(T0)).await.unwrap();
+    assert_eq!(http.calls(), 1);
 }
 
 #[tokio::test]

@@ -65,7 +65,7 @@ pub(crate) trait Expires: Clone + Send + Sync + 'static {
 
 pub(crate) type Fetch<T> =
     Arc<dyn Fn() -> BoxFuture<'static, Result<T, CredentialsError>> + Send + Sync>;
-type Flight<T> = Shared<BoxFuture<'static, Result<T, CredentialsError>>>;
+pub(crate) type Flight<T> = Shared<BoxFuture<'static, Result<T, CredentialsError>>>;
 
 struct Entry<T> {
     value: T,

@@ -1,23 +1,48 @@
 //! Project-id discovery for AK/SK without a project id: signed `GET {iam}/v3/projects?name=<region>`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
+use futures_util::future::FutureExt;
+
 use super::CredentialsError;
+use super::cache::Flight;
 use super::http_client::HttpClient;
 use super::iam::{self, IAM_TIMEOUT, iam_endpoint_for_region};
 use crate::{AccessKeyCredentials, Signer};
 
 /// Finds the id of the project named after a region (a region's default project), as the official SDKs
-/// do. Results are cached per AK + region in this object; clones share the cache, so give every
-/// `Authenticator` of a process the same discovery to discover once.
+/// do. Results are cached per AK + region in this object, and concurrent lookups of the same AK + region
+/// share one IAM call (a failed one is not cached: the next call asks again). Clones share the cache and
+/// the lookups in flight, so give every `Authenticator` of a process the same discovery to discover once.
 #[derive(Debug, Clone)]
 pub struct ProjectIdDiscovery {
     http: Arc<dyn HttpClient>,
     endpoint: Option<String>,
     signer: Signer,
-    cache: Arc<Mutex<HashMap<(String, String), String>>>,
+    state: Arc<Mutex<State>>,
+}
+
+/// AK + region.
+type Key = (String, String);
+
+#[derive(Default)]
+struct State {
+    ids: HashMap<Key, String>,
+    /// One lookup per key, numbered so that a waiter only removes the flight it awaited.
+    flights: HashMap<Key, (u64, Flight<String>)>,
+    next_flight: u64,
+}
+
+impl fmt::Debug for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("State")
+            .field("ids", &self.ids)
+            .field("in_flight", &self.flights.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl ProjectIdDiscovery {
@@ -27,7 +52,7 @@ impl ProjectIdDiscovery {
             http,
             endpoint: None,
             signer: Signer::default(),
-            cache: Arc::default(),
+            state: Arc::default(),
         }
     }
 
@@ -61,44 +86,88 @@ impl ProjectIdDiscovery {
             ));
         }
         let key = (credentials.access_key_id().to_owned(), region.to_owned());
-        if let Some(id) = self.lock().get(&key) {
-            return Ok(id.clone());
-        }
-        let endpoint = match &self.endpoint {
-            Some(e) => iam::normalize_endpoint("IAM endpoint", e)?,
-            None => iam_endpoint_for_region(region),
-        };
-        let what = format!("project-id discovery for region {region:?}");
-        // Per iam.md §5: no Content-Type and no X-Project-Id on this call.
-        let request = http::Request::get(format!("{endpoint}/v3/projects?name={region}"))
-            .header(http::header::USER_AGENT, iam::user_agent())
-            .body(Vec::new())
-            .map_err(|e| CredentialsError::invalid_input("IAM endpoint", e))?;
-        let request = iam::sign(&self.signer, request, credentials, now, &what)?;
-        let response = iam::send(self.http.as_ref(), request, IAM_TIMEOUT, &what).await?;
-        let trace = iam::trace_id(&response);
-        let parsed: serde_json::Value = serde_json::from_slice(response.body())
-            .map_err(|e| CredentialsError::invalid_response(&what, format!("not JSON: {e}")))?;
-        let projects = parsed
-            .get("projects")
-            .and_then(|p| p.as_array())
-            .ok_or_else(|| CredentialsError::invalid_response(&what, "no `projects` array"))?;
-        // IAM filters by name already; filtering again guards against a server that ignores the query.
-        let ids: Vec<String> = projects
-            .iter()
-            .filter(|p| p.get("name").and_then(|n| n.as_str()) == Some(region))
-            .filter_map(|p| p.get("id").and_then(|i| i.as_str()).map(str::to_owned))
-            .collect();
-        match ids.as_slice() {
-            [id] => {
-                self.lock().insert(key, id.clone());
-                Ok(id.clone())
+        let (n, flight) = {
+            let mut st = self.lock();
+            if let Some(id) = st.ids.get(&key) {
+                return Ok(id.clone());
             }
-            _ => Err(CredentialsError::project_lookup(region, ids, trace)),
+            match st.flights.get(&key) {
+                // Joined, even when its callers were all cancelled: polling it here drives it on.
+                Some(flight) => flight.clone(),
+                None => {
+                    let n = st.next_flight;
+                    st.next_flight += 1;
+                    let flight = self.lookup(credentials, region, now);
+                    st.flights.insert(key.clone(), (n, flight.clone()));
+                    (n, flight)
+                }
+            }
+        };
+
+        let result = flight.await;
+
+        let mut st = self.lock();
+        if st.flights.get(&key).is_some_and(|(i, _)| *i == n) {
+            st.flights.remove(&key);
+            if let Ok(id) = &result {
+                st.ids.insert(key, id.clone());
+            }
         }
+        result
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), String>> {
-        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    /// The IAM call for `region`, owning what it uses so that every waiter can share it.
+    fn lookup(
+        &self,
+        credentials: &AccessKeyCredentials,
+        region: &str,
+        now: SystemTime,
+    ) -> Flight<String> {
+        let (http, endpoint, signer) = (
+            self.http.clone(),
+            self.endpoint.clone(),
+            self.signer.clone(),
+        );
+        let (credentials, region) = (credentials.clone(), region.to_owned());
+        async move {
+            let endpoint = match &endpoint {
+                Some(e) => iam::normalize_endpoint("IAM endpoint", e)?,
+                None => iam_endpoint_for_region(&region),
+            };
+            let what = format!("project-id discovery for region {region:?}");
+            // Per iam.md §5: no Content-Type and no X-Project-Id on this call.
+            let request = http::Request::get(format!("{endpoint}/v3/projects?name={region}"))
+                .header(http::header::USER_AGENT, iam::user_agent())
+                .body(Vec::new())
+                .map_err(|e| CredentialsError::invalid_input("IAM endpoint", e))?;
+            let request = iam::sign(&signer, request, &credentials, now, &what)?;
+            // Only the signed request waits for IAM: no copy of the credentials outlives the signing.
+            drop(credentials);
+            let response = iam::send(http.as_ref(), request, IAM_TIMEOUT, &what).await?;
+            let trace = iam::trace_id(&response);
+            let parsed: serde_json::Value = serde_json::from_slice(response.body())
+                .map_err(|e| CredentialsError::invalid_response(&what, format!("not JSON: {e}")))?;
+            let projects = parsed
+                .get("projects")
+                .and_then(|p| p.as_array())
+                .ok_or_else(|| CredentialsError::invalid_response(&what, "no `projects` array"))?;
+            // IAM filters by name already; filtering again guards against a server that ignores the query.
+            let ids: Vec<String> = projects
+                .iter()
+                .filter(|p| p.get("name").and_then(|n| n.as_str()) == Some(region.as_str()))
+                .filter_map(|p| p.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+                .collect();
+            match ids.as_slice() {
+                [id] => Ok(id.clone()),
+                _ => Err(CredentialsError::project_lookup(&region, ids, trace)),
+            }
+        }
+        .boxed()
+        .shared()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every update is made whole under the lock, so a panic elsewhere leaves it consistent.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
