@@ -406,3 +406,23 @@ async fn a_refresh_abandoned_by_a_cancelled_caller_is_adopted() {
     assert_eq!(token_at(&auth, window + 1).await.unwrap(), "tok-1");
     assert_eq!(p.calls(), 2);
 }
+
+/// A provider that panics (a bug in custom code) fails that refresh, for every waiter, with an error; the
+/// next call asks again. A shared future would otherwise replay the panic to every later caller.
+#[tokio::test]
+async fn a_panicking_provider_is_an_error_and_the_next_call_tries_again() {
+    let p = Counting::new(|n| {
+        assert!(n > 0, "a bug in a custom provider");
+        Ok(daily_token(n))
+    })
+    .delayed(Duration::from_millis(20));
+    let auth = Authenticator::token(p.clone());
+    let (a, b) = tokio::join!(token_at(&auth, T0), token_at(&auth, T0));
+    assert_eq!(p.calls(), 1, "the two callers share one fetch");
+    for e in [a.unwrap_err(), b.unwrap_err()] {
+        assert_eq!(e.kind(), CredentialsErrorKind::Other);
+        assert!(e.to_string().contains("panicked"), "{e}");
+    }
+    assert_eq!(token_at(&auth, T0).await.unwrap(), "tok-1");
+    assert_eq!(p.calls(), 2);
+}

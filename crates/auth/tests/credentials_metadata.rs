@@ -528,3 +528,37 @@ async fn signing_errors_are_typed() {
     assert_eq!(e.kind(), CredentialsErrorKind::Signing);
     assert_eq!(parts.headers, before, "head untouched on error");
 }
+
+/// A panicking HTTP client (a bug in an injected one) fails the lookup that hit it, for every waiter, instead
+/// of panicking them or every later caller that would join a poisoned shared lookup.
+#[tokio::test]
+async fn discovery_a_panicking_http_client_is_an_error_and_the_next_call_tries_again() {
+    let http = FakeHttp::new(|_, n| {
+        assert!(n > 0, "a bug in the HTTP client");
+        Ok(response(200, &[], &projects(&["pid-1"])))
+    })
+    .gated();
+    let d = ProjectIdDiscovery::new(http.arc()).with_iam_endpoint("http://iam.test");
+    let creds = AccessKeyCredentials::new("AK", "SK");
+    let lookups = (0..3).map(|_| d.project_id(&creds, "cn-north-4", at(T0)));
+    let (results, ()) = within(async {
+        tokio::join!(join_all(lookups), async {
+            tokio::task::yield_now().await;
+            http.open();
+        })
+    })
+    .await;
+    assert_eq!(http.calls(), 1);
+    for r in results {
+        let e = r.unwrap_err();
+        assert_eq!(e.kind(), CredentialsErrorKind::Other);
+        assert!(e.to_string().contains("panicked"), "{e}");
+    }
+    assert_eq!(
+        within(d.project_id(&creds, "cn-north-4", at(T0)))
+            .await
+            .unwrap(),
+        "pid-1"
+    );
+    assert_eq!(http.calls(), 2);
+}

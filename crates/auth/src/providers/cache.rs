@@ -5,9 +5,11 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
+use std::panic::AssertUnwindSafe;
+
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
-use super::CredentialsError;
+use super::{CredentialsError, CredentialsErrorKind};
 
 /// When a cached value is refreshed: `margin + U[0, jitter)` before it expires, but never earlier than
 /// half-way through its lifetime (so short-lived credentials are not refreshed on every call).
@@ -66,6 +68,29 @@ pub(crate) trait Expires: Clone + Send + Sync + 'static {
 pub(crate) type Fetch<T> =
     Arc<dyn Fn() -> BoxFuture<'static, Result<T, CredentialsError>> + Send + Sync>;
 pub(crate) type Flight<T> = Shared<BoxFuture<'static, Result<T, CredentialsError>>>;
+
+/// `fetch` as a flight every waiter can share. A panic in it (a bug in an injected HTTP client or custom
+/// provider) ends this flight with an error: a `Shared` future would otherwise hand the panic to every later
+/// caller that joins the flight, and the flight would never be cleared, so the source would stay broken.
+pub(crate) fn flight<T: Clone + Send + Sync + 'static>(
+    what: &str,
+    fetch: BoxFuture<'static, Result<T, CredentialsError>>,
+) -> Flight<T> {
+    let message = format!("{what} panicked; the next call tries again");
+    // Unwind safety: after a panic the future is dropped, never polled again, and the error holds nothing of it.
+    AssertUnwindSafe(fetch)
+        .catch_unwind()
+        .map(move |outcome| {
+            outcome.unwrap_or_else(|_| {
+                Err(CredentialsError::with_kind(
+                    CredentialsErrorKind::Other,
+                    message,
+                ))
+            })
+        })
+        .boxed()
+        .shared()
+}
 
 struct Entry<T> {
     value: T,
@@ -162,7 +187,10 @@ impl<T: Expires> Cache<T> {
                 None => {
                     let id = st.next_flight;
                     st.next_flight += 1;
-                    let f = (self.fetch)().shared();
+                    let f = flight(
+                        &format!("credential source {}", self.source),
+                        (self.fetch)(),
+                    );
                     st.flight = Some((id, f.clone()));
                     (id, f)
                 }

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use futures_util::future::FutureExt;
 
 use super::CredentialsError;
-use super::cache::Flight;
+use super::cache::{self, Flight};
 use super::http_client::HttpClient;
 use super::iam::{self, IAM_TIMEOUT, iam_endpoint_for_region};
 use crate::{AccessKeyCredentials, Signer};
@@ -129,12 +129,13 @@ impl ProjectIdDiscovery {
             self.signer.clone(),
         );
         let (credentials, region) = (credentials.clone(), region.to_owned());
-        async move {
+        let what = format!("project-id discovery for region {region:?}");
+        let panicked = what.clone();
+        let lookup = async move {
             let endpoint = match &endpoint {
                 Some(e) => iam::normalize_endpoint("IAM endpoint", e)?,
                 None => iam_endpoint_for_region(&region),
             };
-            let what = format!("project-id discovery for region {region:?}");
             // Per iam.md §5: no Content-Type and no X-Project-Id on this call.
             let request = http::Request::get(format!("{endpoint}/v3/projects?name={region}"))
                 .header(http::header::USER_AGENT, iam::user_agent())
@@ -161,9 +162,8 @@ impl ProjectIdDiscovery {
                 [id] => Ok(id.clone()),
                 _ => Err(CredentialsError::project_lookup(&region, ids, trace)),
             }
-        }
-        .boxed()
-        .shared()
+        };
+        cache::flight(&panicked, lookup.boxed())
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
