@@ -339,6 +339,26 @@ async fn within<F: std::future::Future>(f: F) -> F::Output {
         .expect("no answer within 5 s")
 }
 
+/// Runs `lookups` concurrently against the gated `http`: once all have started, exactly `in_flight` requests
+/// must be waiting at the gate; then it opens. Fails instead of hanging.
+async fn overlapping<F: std::future::Future>(
+    http: &FakeHttp,
+    in_flight: usize,
+    lookups: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let (results, ()) = within(async {
+        tokio::join!(join_all(lookups), async {
+            // Every lookup has started and none can finish before the gate opens.
+            tokio::task::yield_now().await;
+            assert_eq!(http.calls(), in_flight, "requests in flight");
+            http.open();
+        })
+    })
+    .await;
+    assert_eq!(http.calls(), in_flight);
+    results
+}
+
 #[tokio::test]
 async fn discovery_concurrent_calls_share_one_request() {
     let (http, d, creds) = gated_discovery(false);
@@ -349,16 +369,7 @@ async fn discovery_concurrent_calls_share_one_request() {
         .cycle()
         .take(8)
         .map(|d| d.project_id(&creds, "cn-north-4", at(T0)));
-    let (ids, ()) = within(async {
-        tokio::join!(join_all(lookups), async {
-            // Every lookup has started and none can finish before the gate opens.
-            tokio::task::yield_now().await;
-            assert_eq!(http.calls(), 1, "requests in flight");
-            http.open();
-        })
-    })
-    .await;
-    assert_eq!(http.calls(), 1);
+    let ids = overlapping(&http, 1, lookups).await;
     for id in ids {
         assert_eq!(id.unwrap(), "pid-1");
     }
@@ -381,16 +392,8 @@ async fn discovery_concurrent_calls_for_other_keys_do_not_wait_for_each_other() 
         .cycle()
         .take(9)
         .map(|(c, region)| d.project_id(c, region, at(T0)));
-    let (ids, ()) = within(async {
-        tokio::join!(join_all(lookups), async {
-            tokio::task::yield_now().await;
-            // One request per AK + region, all in flight at once.
-            assert_eq!(http.calls(), 3, "requests in flight");
-            http.open();
-        })
-    })
-    .await;
-    assert_eq!(http.calls(), 3);
+    // One request per AK + region, all in flight at once.
+    let ids = overlapping(&http, 3, lookups).await;
     let ids: Vec<String> = ids.into_iter().map(Result::unwrap).collect();
     assert_eq!(ids[..3], ["pid-1", "pid-x", "pid-1"]);
     assert_eq!(ids[..3], ids[3..6]);
@@ -401,15 +404,7 @@ async fn discovery_concurrent_calls_for_other_keys_do_not_wait_for_each_other() 
 async fn discovery_a_failed_lookup_is_shared_by_its_waiters_and_not_cached() {
     let (http, d, creds) = gated_discovery(true);
     let lookups = (0..4).map(|_| d.project_id(&creds, "cn-north-4", at(T0)));
-    let (results, ()) = within(async {
-        tokio::join!(join_all(lookups), async {
-            tokio::task::yield_now().await;
-            assert_eq!(http.calls(), 1, "requests in flight");
-            http.open();
-        })
-    })
-    .await;
-    assert_eq!(http.calls(), 1);
+    let results = overlapping(&http, 1, lookups).await;
     // Every waiter gets the one failure.
     let errors: Vec<_> = results.into_iter().map(Result::unwrap_err).collect();
     for e in &errors {
@@ -541,15 +536,7 @@ async fn discovery_a_panicking_http_client_is_an_error_and_the_next_call_tries_a
     let d = ProjectIdDiscovery::new(http.arc()).with_iam_endpoint("http://iam.test");
     let creds = AccessKeyCredentials::new("AK", "SK");
     let lookups = (0..3).map(|_| d.project_id(&creds, "cn-north-4", at(T0)));
-    let (results, ()) = within(async {
-        tokio::join!(join_all(lookups), async {
-            tokio::task::yield_now().await;
-            http.open();
-        })
-    })
-    .await;
-    assert_eq!(http.calls(), 1);
-    for r in results {
+    for r in overlapping(&http, 1, lookups).await {
         let e = r.unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Other);
         assert!(e.to_string().contains("panicked"), "{e}");
