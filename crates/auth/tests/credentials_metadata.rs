@@ -218,19 +218,22 @@ fn projects(ids: &[&str]) -> String {
     serde_json::json!({"projects": list, "links": {}}).to_string()
 }
 
+/// IAM's project list: `pid-1` for cn-north-4, `pid-x` (named ap-southeast-1) for any other query.
+fn iam_projects(req: &http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
+    match req.uri().query() {
+        Some("name=cn-north-4") => response(200, &[], &projects(&["pid-1"])),
+        _ => response(
+            200,
+            &[],
+            &serde_json::json!({"projects": [{"id": "pid-x", "name": "ap-southeast-1"}]})
+                .to_string(),
+        ),
+    }
+}
+
 #[tokio::test]
 async fn discovery_sends_a_signed_get_and_caches_per_key_and_region() {
-    let http = FakeHttp::new(|req, _| {
-        Ok(match req.uri().query() {
-            Some("name=cn-north-4") => response(200, &[], &projects(&["pid-1"])),
-            _ => response(
-                200,
-                &[],
-                &serde_json::json!({"projects": [{"id": "pid-x", "name": "ap-southeast-1"}]})
-                    .to_string(),
-            ),
-        })
-    });
+    let http = FakeHttp::new(|req, _| Ok(iam_projects(req)));
     let d = ProjectIdDiscovery::new(http.arc()).with_iam_endpoint("http://iam.test/");
     let creds = AccessKeyCredentials::new("AK1", "SK1");
     assert_eq!(
@@ -314,17 +317,10 @@ async fn discovery_zero_or_several_projects_is_a_clear_error() {
 /// every call until `open()`.
 fn gated_discovery(fail_first: bool) -> (FakeHttp, ProjectIdDiscovery, AccessKeyCredentials) {
     let http = FakeHttp::new(move |req, n| {
-        Ok(match req.uri().query() {
-            _ if fail_first && n == 0 => {
-                response(200, &[("x-iam-trace-id", "tr-0")], &projects(&[]))
-            }
-            Some("name=cn-north-4") => response(200, &[], &projects(&["pid-1"])),
-            _ => response(
-                200,
-                &[],
-                &serde_json::json!({"projects": [{"id": "pid-x", "name": "ap-southeast-1"}]})
-                    .to_string(),
-            ),
+        Ok(if fail_first && n == 0 {
+            response(200, &[("x-iam-trace-id", "tr-0")], &projects(&[]))
+        } else {
+            iam_projects(req)
         })
     })
     .gated();
@@ -357,6 +353,21 @@ async fn overlapping<F: std::future::Future>(
     .await;
     assert_eq!(http.calls(), in_flight);
     results
+}
+
+/// The next lookup of cn-north-4 answers `pid-1`, `calls` requests having been sent in all, and the one after
+/// it comes from the cache.
+async fn assert_next_lookup(
+    http: &FakeHttp,
+    d: &ProjectIdDiscovery,
+    creds: &AccessKeyCredentials,
+    calls: usize,
+) {
+    let id = within(d.project_id(creds, "cn-north-4", at(T0))).await;
+    assert_eq!(id.unwrap(), "pid-1");
+    assert_eq!(http.calls(), calls);
+    d.project_id(creds, "cn-north-4", at(T0)).await.unwrap();
+    assert_eq!(http.calls(), calls, "cached");
 }
 
 #[tokio::test]
@@ -413,15 +424,7 @@ async fn discovery_a_failed_lookup_is_shared_by_its_waiters_and_not_cached() {
         assert_eq!(e.to_string(), errors[0].to_string());
     }
     // The failure was not kept: the next call asks IAM again, and that answer is cached.
-    assert_eq!(
-        within(d.project_id(&creds, "cn-north-4", at(T0)))
-            .await
-            .unwrap(),
-        "pid-1"
-    );
-    assert_eq!(http.calls(), 2);
-    d.project_id(&creds, "cn-north-4", at(T0)).await.unwrap();
-    assert_eq!(http.calls(), 2);
+    assert_next_lookup(&http, &d, &creds, 2).await;
 }
 
 #[tokio::test]
@@ -434,15 +437,7 @@ async fn discovery_abandoned_by_its_only_caller_is_completed_by_the_next() {
     drop(first);
     http.open();
     // The next caller neither hangs on the abandoned lookup nor sends a second request: it drives it on.
-    assert_eq!(
-        within(d.project_id(&creds, "cn-north-4", at(T0)))
-            .await
-            .unwrap(),
-        "pid-1"
-    );
-    assert_eq!(http.calls(), 1);
-    d.project_id(&creds, "cn-north-4", at(T0)).await.unwrap();
-    assert_eq!(http.calls(), 1);
+    assert_next_lookup(&http, &d, &creds, 1).await;
 }
 
 #[tokio::test]
@@ -541,11 +536,5 @@ async fn discovery_a_panicking_http_client_is_an_error_and_the_next_call_tries_a
         assert_eq!(e.kind(), CredentialsErrorKind::Other);
         assert!(e.to_string().contains("panicked"), "{e}");
     }
-    assert_eq!(
-        within(d.project_id(&creds, "cn-north-4", at(T0)))
-            .await
-            .unwrap(),
-        "pid-1"
-    );
-    assert_eq!(http.calls(), 2);
+    assert_next_lookup(&http, &d, &creds, 2).await;
 }
