@@ -146,6 +146,19 @@ async fn profile_provider_finds_the_file_and_the_section() {
         .unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::NotConfigured);
     assert!(e.to_string().contains("/h/.huaweicloud/credentials"), "{e}");
+    // A profile that was asked for (argument or HUAWEICLOUD_SDK_PROFILE) and cannot be had stops there, as
+    // `Loader` does: a chain must not fall through to other credentials (e.g. the ECS metadata service's).
+    let no_file = || MemoryEnv::new().with_home("/h");
+    for provider in [
+        ProfileProvider::new(Arc::new(no_file())).with_profile("prod"),
+        ProfileProvider::new(Arc::new(
+            no_file().with_var("HUAWEICLOUD_SDK_PROFILE", "prod"),
+        )),
+    ] {
+        let e = provider.access_key().await.unwrap_err();
+        assert_eq!(e.kind(), CredentialsErrorKind::InvalidInput, "{e}");
+        assert!(e.to_string().contains("\"prod\" was asked for"), "{e}");
+    }
 }
 
 #[tokio::test]

@@ -3,12 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::env::{Env, OsEnv, non_empty};
+use super::env::{Env, OsEnv};
 use super::http_client::HttpClient;
 use super::metadata::EcsMetadataProvider;
 use super::settings::{
-    ChainProvider, CredentialSettings, CredentialsFile, DEFAULT_SECTIONS, EnvironmentProvider,
-    ProfileProvider, credentials_file_path, vars,
+    ChainProvider, CredentialSettings, EnvironmentProvider, ProfileProvider, file_section, vars,
 };
 use super::token::Passcode;
 use super::{
@@ -163,37 +162,7 @@ impl Loader {
         let env = self.env.as_ref();
         let mut from_env = CredentialSettings::from_env(env);
         self.apply_overrides(&mut from_env);
-        let file = CredentialsFile::load(env)?;
-        let profile = self
-            .profile
-            .clone()
-            .or_else(|| non_empty(env, vars::PROFILE));
-        let (file_label, from_file) = match &file {
-            Some(f) => match f.select(profile.as_deref())? {
-                Some((section, s)) => (format!("{} [{section}]", f.path().display()), Some(s)),
-                None => (
-                    format!(
-                        "{} has none of the sections [{}]",
-                        f.path().display(),
-                        DEFAULT_SECTIONS.join("], [")
-                    ),
-                    None,
-                ),
-            },
-            None => {
-                if let Some(p) = &profile {
-                    return Err(CredentialsError::invalid_input(
-                        "profile",
-                        format!("profile {p:?} was asked for but there is no credentials file"),
-                    ));
-                }
-                let reason = match credentials_file_path(env) {
-                    Some(p) => format!("no file at {}", p.display()),
-                    None => "no home directory".to_owned(),
-                };
-                (reason, None)
-            }
-        };
+        let (file_label, from_file) = file_section(env, self.profile.as_deref())?;
         let from_file = from_file.map(|mut s| {
             self.apply_overrides(&mut s);
             s

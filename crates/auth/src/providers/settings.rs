@@ -308,6 +308,46 @@ impl CredentialsFile {
     }
 }
 
+/// The credentials-file section to read, as `(label, settings)`: section `profile`, else
+/// `$HUAWEICLOUD_SDK_PROFILE`, else the first of [`DEFAULT_SECTIONS`] in the file. When there is none, the
+/// label says why (no file, or none of the default sections) and the settings are `None`. A profile that was
+/// asked for but cannot be had is an error, never a silent fallback to other credentials.
+pub(crate) fn file_section(
+    env: &dyn Env,
+    profile: Option<&str>,
+) -> Result<(String, Option<CredentialSettings>), CredentialsError> {
+    let profile = profile
+        .map(str::to_owned)
+        .or_else(|| non_empty(env, vars::PROFILE));
+    let Some(file) = CredentialsFile::load(env)? else {
+        if let Some(p) = &profile {
+            return Err(CredentialsError::invalid_input(
+                "profile",
+                format!("profile {p:?} was asked for but there is no credentials file"),
+            ));
+        }
+        let reason = match credentials_file_path(env) {
+            Some(p) => format!("no file at {}", p.display()),
+            None => format!("{} not set and no home directory", vars::CREDENTIALS_FILE),
+        };
+        return Ok((reason, None));
+    };
+    Ok(match file.select(profile.as_deref())? {
+        Some((section, settings)) => (
+            format!("{} [{section}]", file.path().display()),
+            Some(settings),
+        ),
+        None => (
+            format!(
+                "{} has none of the sections [{}]",
+                file.path().display(),
+                DEFAULT_SECTIONS.join("], [")
+            ),
+            None,
+        ),
+    })
+}
+
 /// AK/SK from `HUAWEICLOUD_SDK_AK` / `_SK` (+ `_SECURITY_TOKEN`), read on every fetch.
 #[derive(Debug, Clone)]
 pub struct EnvironmentProvider {
@@ -359,30 +399,11 @@ impl ProfileProvider {
 #[async_trait::async_trait]
 impl ProvideAccessKey for ProfileProvider {
     async fn access_key(&self) -> Result<AccessKeyCredentials, CredentialsError> {
-        let env = self.env.as_ref();
         let source = "credentials file";
-        let Some(file) = CredentialsFile::load(env)? else {
-            let reason = match credentials_file_path(env) {
-                Some(p) => format!("no file at {}", p.display()),
-                None => format!("{} not set and no home directory", vars::CREDENTIALS_FILE),
-            };
-            return Err(CredentialsError::not_configured(source, reason));
+        let (label, settings) = file_section(self.env.as_ref(), self.profile.as_deref())?;
+        let Some(settings) = settings else {
+            return Err(CredentialsError::not_configured(source, label));
         };
-        let profile = self
-            .profile
-            .clone()
-            .or_else(|| non_empty(env, vars::PROFILE));
-        let Some((section, settings)) = file.select(profile.as_deref())? else {
-            return Err(CredentialsError::not_configured(
-                source,
-                format!(
-                    "{} has none of the sections [{}]",
-                    file.path().display(),
-                    DEFAULT_SECTIONS.join("], [")
-                ),
-            ));
-        };
-        let label = format!("{} [{section}]", file.path().display());
         settings.access_key(&label)?.ok_or_else(|| {
             CredentialsError::not_configured(source, format!("{label} has no ak/sk"))
         })
