@@ -142,21 +142,16 @@ impl ServiceClient {
         head: &http::response::Parts,
         bytes: &[u8],
     ) -> Option<ServiceError> {
-        if !bytes.starts_with(b"{") {
+        if !bytes.starts_with(b"{") || !is_fail_envelope(bytes) {
             return None;
         }
-        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-        let is_fail = value.get("status").and_then(|s| s.as_str()) == Some("fail")
-            && value.get("error").is_some_and(|e| !e.is_null());
-        is_fail.then(|| {
-            ServiceError::parse(
-                self.service.name,
-                op.name,
-                head.status,
-                &head.headers,
-                bytes,
-            )
-        })
+        Some(ServiceError::parse(
+            self.service.name,
+            op.name,
+            head.status,
+            &head.headers,
+            bytes,
+        ))
     }
 
     async fn run(
@@ -495,6 +490,27 @@ impl ServiceClient {
             retry_after,
             server_date,
         ))
+    }
+}
+
+/// `{"status": "fail", "error": <not null>, …}`. Read without building a JSON tree: every JSON object answer
+/// passes through here before its typed decode, and a tree of a large list would cost several times the body's
+/// size. Anything the lean reading refuses (a duplicate key, a `status` that is not a string) is read again as
+/// a tree, where the last duplicate wins, so the verdict never depends on which reading was used.
+pub(crate) fn is_fail_envelope(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Frame<'a> {
+        #[serde(default, borrow)]
+        status: Option<std::borrow::Cow<'a, str>>,
+        #[serde(default)]
+        error: Option<serde::de::IgnoredAny>,
+    }
+    match serde_json::from_slice::<Frame<'_>>(body) {
+        Ok(frame) => frame.status.as_deref() == Some("fail") && frame.error.is_some(),
+        Err(_) => serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|value| {
+            value.get("status").and_then(|s| s.as_str()) == Some("fail")
+                && value.get("error").is_some_and(|e| !e.is_null())
+        }),
     }
 }
 

@@ -759,6 +759,37 @@ async fn failure_envelope_on_200_is_a_service_error() {
     assert_eq!(v["result"], 1);
 }
 
+#[test]
+fn fail_envelopes_are_recognised_as_a_json_tree_would_read_them() {
+    use crate::client::is_fail_envelope;
+    let cases: [(&str, bool); 9] = [
+        (r#"{"status":"fail","error":{"error_code":"CB.1"}}"#, true),
+        (r#"{"status":"fail","error":"no such job"}"#, true),
+        (
+            r#"{"result":{"status":"fail"},"error":[],"status":"fail"}"#,
+            true,
+        ),
+        // Escaped text is compared decoded.
+        (r#"{"status":"f\u0061il","error":1}"#, true),
+        (r#"{"status":"fail","error":null}"#, false),
+        (r#"{"status":"fail"}"#, false),
+        (r#"{"status":"success","error":{"error_code":"x"}}"#, false),
+        // A non-string status, and duplicate keys (the last one wins), as a JSON tree reads them.
+        (r#"{"status":7,"error":{}}"#, false),
+        (r#"{"status":"success","status":"fail","error":{}}"#, true),
+    ];
+    for (body, want) in cases {
+        let tree = serde_json::from_str::<serde_json::Value>(body).unwrap();
+        let by_tree = tree["status"] == "fail" && !tree["error"].is_null();
+        assert_eq!(by_tree, want, "{body}: the expectation itself");
+        assert_eq!(is_fail_envelope(body.as_bytes()), want, "{body}");
+    }
+    assert!(
+        !is_fail_envelope(b"{\"status\":\"fail\",\"error\":1"),
+        "truncated"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn streams_are_not_buffered_and_have_an_idle_timeout() {
     let polled = Arc::new(AtomicUsize::new(0));
