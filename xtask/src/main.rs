@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `ci` | what `.ci/run` runs: fmt check, clippy with `-D warnings`, codegen check, the test suite |
 //! | `fixtures` | regenerates the signer conformance fixtures with the official Python SDK (needs python3 + `huaweicloudsdkcore`) |
-//! | `bench` | runs the criterion signing benchmark and prints the ratios the README quotes |
+//! | `bench` | runs the criterion signing benchmark and prints the ratios the README quotes (`--runs N`: N runs and a table) |
 //! | `msrv` | checks the declared `rust-version` covers every dependency's |
 //! | `footprint` | counts the distinct crates `hwcloud-auth` pulls with default features |
 //! | `official-sdk-check` | calls the emulator with the official Python SDK (needs python3 + `huaweicloudsdkcodeartsbuild`) |
