@@ -1,11 +1,12 @@
 //! One cache per credential source: refresh ahead of expiry with jitter, single flight,
 //! stale-on-failure, explicit invalidation. Runtime-free: a shared future, not a task.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
-
-use std::panic::AssertUnwindSafe;
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
@@ -92,6 +93,62 @@ pub(crate) fn flight<T: Clone + Send + Sync + 'static>(
         .shared()
 }
 
+/// The fetches in flight, at most one per key. Each is numbered: a waiter that finishes clears a flight
+/// only if it is still the one it awaited, since an earlier waiter may have cleared it and a newer one
+/// may have started since.
+pub(crate) struct Flights<K, T> {
+    in_flight: HashMap<K, (u64, Flight<T>)>,
+    next: u64,
+}
+
+impl<K, T> Default for Flights<K, T> {
+    fn default() -> Self {
+        Self {
+            in_flight: HashMap::new(),
+            next: 0,
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone, T: Clone> Flights<K, T> {
+    /// The flight in progress for `key`, if any.
+    pub(crate) fn get(&self, key: &K) -> Option<&Flight<T>> {
+        self.in_flight.get(key).map(|(_, f)| f)
+    }
+
+    /// The flight in progress for `key`, joined even when all its callers were cancelled (polling it
+    /// drives it on), else a new one from `start`; with its number, for [`Flights::finish`].
+    pub(crate) fn join_or_start(
+        &mut self,
+        key: &K,
+        start: impl FnOnce() -> Flight<T>,
+    ) -> (u64, Flight<T>) {
+        if let Some((id, f)) = self.in_flight.get(key) {
+            return (*id, f.clone());
+        }
+        let id = self.next;
+        self.next += 1;
+        let f = start();
+        self.in_flight.insert(key.clone(), (id, f.clone()));
+        (id, f)
+    }
+
+    /// Clears flight `id` of `key` if it is still the one in progress there, and says whether it was (its
+    /// waiter then records the outcome; later waiters of the same flight do not).
+    pub(crate) fn finish(&mut self, key: &K, id: u64) -> bool {
+        let mine = self.in_flight.get(key).is_some_and(|(i, _)| *i == id);
+        if mine {
+            self.in_flight.remove(key);
+        }
+        mine
+    }
+
+    /// The keys with a flight in progress.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &K> {
+        self.in_flight.keys()
+    }
+}
+
 struct Entry<T> {
     value: T,
     expires_at: Option<SystemTime>,
@@ -100,8 +157,8 @@ struct Entry<T> {
 
 struct State<T> {
     entry: Option<Entry<T>>,
-    flight: Option<(u64, Flight<T>)>,
-    next_flight: u64,
+    /// The refresh in flight (one source: one key).
+    flights: Flights<(), T>,
     last_error: Option<CredentialsError>,
     no_retry_before: Option<SystemTime>,
     policy: RefreshPolicy,
@@ -128,8 +185,7 @@ impl<T: Expires> Cache<T> {
             fetch,
             state: Mutex::new(State {
                 entry: None,
-                flight: None,
-                next_flight: 0,
+                flights: Flights::default(),
                 last_error: None,
                 no_retry_before: None,
                 policy,
@@ -172,39 +228,27 @@ impl<T: Expires> Cache<T> {
                     let backing_off = st.no_retry_before.is_some_and(|t| now < t);
                     // A flight nobody awaits any more (its caller was cancelled) is adopted, not waited on
                     // forever: only the cache's own handle is left.
-                    let driven = st
-                        .flight
-                        .as_ref()
-                        .is_some_and(|(_, f)| f.strong_count().is_some_and(|n| n > 1));
-                    if driven || (st.flight.is_none() && backing_off) {
+                    let flight = st.flights.get(&());
+                    let driven = flight.is_some_and(|f| f.strong_count().is_some_and(|n| n > 1));
+                    if driven || (flight.is_none() && backing_off) {
                         return Ok(e.value.clone());
                     }
                     fallback = Some(e.value.clone());
                 }
             }
-            let (id, flight) = match &st.flight {
-                Some((id, f)) => (*id, f.clone()),
-                None => {
-                    let id = st.next_flight;
-                    st.next_flight += 1;
-                    let f = flight(
-                        &format!("credential source {}", self.source),
-                        (self.fetch)(),
-                    );
-                    st.flight = Some((id, f.clone()));
-                    (id, f)
-                }
-            };
+            let (id, flight) = st.flights.join_or_start(&(), || {
+                flight(
+                    &format!("credential source {}", self.source),
+                    (self.fetch)(),
+                )
+            });
             (id, flight, fallback)
         };
 
         let result = flight.await;
 
         let mut st = self.lock();
-        let mine = st.flight.as_ref().is_some_and(|(i, _)| *i == id);
-        if mine {
-            st.flight = None;
-        }
+        let mine = st.flights.finish(&(), id);
         match result {
             Ok(value) => {
                 if mine {

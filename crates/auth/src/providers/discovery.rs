@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use futures_util::future::FutureExt;
 
 use super::CredentialsError;
-use super::cache::{self, Flight};
+use super::cache::{self, Flight, Flights};
 use super::http_client::HttpClient;
 use super::iam::{self, IAM_TIMEOUT, iam_endpoint_for_region};
 use crate::{AccessKeyCredentials, Signer};
@@ -31,9 +31,8 @@ type Key = (String, String);
 #[derive(Default)]
 struct State {
     ids: HashMap<Key, String>,
-    /// One lookup per key, numbered so that a waiter only removes the flight it awaited.
-    flights: HashMap<Key, (u64, Flight<String>)>,
-    next_flight: u64,
+    /// One lookup per key.
+    flights: Flights<Key, String>,
 }
 
 impl fmt::Debug for State {
@@ -91,27 +90,17 @@ impl ProjectIdDiscovery {
             if let Some(id) = st.ids.get(&key) {
                 return Ok(id.clone());
             }
-            match st.flights.get(&key) {
-                // Joined, even when its callers were all cancelled: polling it here drives it on.
-                Some(flight) => flight.clone(),
-                None => {
-                    let n = st.next_flight;
-                    st.next_flight += 1;
-                    let flight = self.lookup(credentials, region, now);
-                    st.flights.insert(key.clone(), (n, flight.clone()));
-                    (n, flight)
-                }
-            }
+            st.flights
+                .join_or_start(&key, || self.lookup(credentials, region, now))
         };
 
         let result = flight.await;
 
         let mut st = self.lock();
-        if st.flights.get(&key).is_some_and(|(i, _)| *i == n) {
-            st.flights.remove(&key);
-            if let Ok(id) = &result {
-                st.ids.insert(key, id.clone());
-            }
+        if st.flights.finish(&key, n)
+            && let Ok(id) = &result
+        {
+            st.ids.insert(key, id.clone());
         }
         result
     }
